@@ -1,0 +1,290 @@
+//! Wire codecs of SPEC §4: push messages, HTTP envelopes, EXE frames, and the
+//! exactly-once filter for push ids. Strict on types (a `msgType` sent as a
+//! string is bad, not coerced), so the state machine only sees valid input.
+
+use crate::consts::MsgType;
+use crate::error::{ErrorCode, SdkError};
+use crate::json::Json;
+
+/// A well-formed push message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushMsg {
+    /// The code.
+    pub msg_type: MsgType,
+    /// The session it is about.
+    pub sid: String,
+    /// The `data` object (`{}` when absent for codes that carry nothing).
+    pub data: Json,
+}
+
+fn bad(what: String) -> SdkError {
+    SdkError::new(ErrorCode::BadMessage, what)
+}
+
+fn need_str(data: &Json, field: &str, code: MsgType) -> Result<(), SdkError> {
+    match data.get(field) {
+        Some(Json::Str(_)) => Ok(()),
+        _ => Err(bad(format!("push {code}: data.{field} must be a string"))),
+    }
+}
+
+fn need_obj(data: &Json, field: &str, code: MsgType) -> Result<(), SdkError> {
+    match data.get(field) {
+        Some(Json::Obj(_)) => Ok(()),
+        _ => Err(bad(format!("push {code}: data.{field} must be an object"))),
+    }
+}
+
+impl PushMsg {
+    /// Decodes the SSE `data` text of a default event.
+    pub fn decode(text: &str) -> Result<PushMsg, SdkError> {
+        let v = Json::parse(text).map_err(|e| bad(format!("push data is not JSON: {e}")))?;
+        if !v.is_obj() {
+            return Err(bad("push data must be an object".into()));
+        }
+        let msg_type = match v.get("msgType") {
+            Some(n @ Json::Num(_)) => n.as_i64().map(MsgType).ok_or_else(|| bad("msgType must be an integer".into()))?,
+            Some(_) => return Err(bad("msgType must be a number".into())),
+            None => return Err(bad("msgType is missing".into())),
+        };
+        if !msg_type.is_known() {
+            return Err(SdkError::new(ErrorCode::UnknownMsgType, format!("unknown msgType {}", msg_type.0))
+                .with("msgType", Json::Num(msg_type.0 as f64)));
+        }
+        let sid = match v.get("sid") {
+            Some(Json::Str(s)) if !s.is_empty() => s.clone(),
+            _ => return Err(bad(format!("push {msg_type}: sid must be a non-empty string"))),
+        };
+        let data = match v.get("data") {
+            Some(d @ Json::Obj(_)) => d.clone(),
+            None | Some(Json::Null) => Json::Obj(Vec::new()),
+            Some(_) => return Err(bad(format!("push {msg_type}: data must be an object"))),
+        };
+        match msg_type {
+            MsgType::INCOMING_CALL | MsgType::STAFF_CHANGE_LIVE_SRC | MsgType::PARTICIPATOR_LIVE_SRC => {
+                need_obj(&data, "streams", msg_type)?
+            }
+            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => need_str(&data, "url", msg_type)?,
+            MsgType::STAFF_CHANGE_ASK
+            | MsgType::STAFF_CHANGE_CALL_BACK_CANCEL
+            | MsgType::ADDPARTICIPATOR_ASK
+            | MsgType::ADDPARTICIPATOR_CANCEL => need_str(&data, "from", msg_type)?,
+            MsgType::STAFF_CHANGE_CALL_BACK_ACCEPT
+            | MsgType::STAFF_CHANGE_CALL_BACK_REJECT
+            | MsgType::ADDPARTICIPATOR_CALL_BACK_ACCEPT
+            | MsgType::ADDPARTICIPATOR_CALL_BACK_REJECT
+            | MsgType::ADDPARTICIPATOR_DEL => need_str(&data, "newer", msg_type)?,
+            _ => {}
+        }
+        Ok(PushMsg { msg_type, sid, data })
+    }
+
+    /// Event payload: every member of `data`, then `sid` and `msgType`.
+    pub fn payload(&self) -> Json {
+        let mut o = self.data.clone();
+        o.set("sid", Json::str(self.sid.clone()));
+        o.set("msgType", Json::Num(self.msg_type.0 as f64));
+        o
+    }
+}
+
+/// Exactly-once filter for push ids. Ids increase per account (SPEC §4.1), so
+/// "already delivered" is "not above the highest numeric id seen". Ids that are
+/// not numbers fall back to a bounded set of recent ids.
+#[derive(Clone, Debug, Default)]
+pub struct Dedup {
+    highest: Option<u64>,
+    recent: std::collections::VecDeque<String>,
+    last: Option<String>,
+}
+
+const RECENT: usize = 256;
+
+impl Dedup {
+    /// True the first time an id is offered; false for replays and duplicates.
+    /// Messages without an id cannot be deduplicated and always pass.
+    pub fn first_time(&mut self, id: Option<&str>) -> bool {
+        let Some(id) = id.filter(|s| !s.is_empty()) else { return true };
+        match id.parse::<u64>() {
+            Ok(n) => {
+                if self.highest.is_some_and(|h| n <= h) {
+                    return false;
+                }
+                self.highest = Some(n);
+            }
+            Err(_) => {
+                if self.recent.iter().any(|r| r == id) {
+                    return false;
+                }
+                if self.recent.len() == RECENT {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(id.to_string());
+            }
+        }
+        self.last = Some(id.to_string());
+        true
+    }
+
+    /// The id to resume after (`lastEventId` on a re-created subscription).
+    pub fn resume_id(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+}
+
+/// The `{code, msg, data}` envelope of every HTTP answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    /// 0 = success, else a business code.
+    pub code: i64,
+    /// The server's text, if any.
+    pub msg: Option<String>,
+    /// The payload (`Null` when absent).
+    pub data: Json,
+}
+
+impl Envelope {
+    /// Decodes a body; anything else is `BAD_RESPONSE`.
+    pub fn decode(body: &str) -> Result<Envelope, SdkError> {
+        let badr = |w: &str| SdkError::new(ErrorCode::BadResponse, format!("response is not the {{code,msg,data}} envelope: {w}"));
+        let v = Json::parse(body).map_err(|e| badr(&e.to_string()))?;
+        if !v.is_obj() {
+            return Err(badr("not an object"));
+        }
+        let code = v.get("code").and_then(Json::as_i64).ok_or_else(|| badr("code must be an integer"))?;
+        let msg = match v.get("msg") {
+            Some(Json::Str(s)) if !s.is_empty() => Some(s.clone()),
+            None | Some(Json::Null) | Some(Json::Str(_)) => None,
+            Some(_) => return Err(badr("msg must be a string")),
+        };
+        Ok(Envelope { code, msg, data: v.get("data").cloned().unwrap_or(Json::Null) })
+    }
+}
+
+/// A frame from the EXE.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExeFrame {
+    /// A reply to request `id`.
+    Reply {
+        /// Request id.
+        id: u64,
+        /// Success?
+        ok: bool,
+        /// `data` on success.
+        data: Json,
+        /// `code` on failure (number or string as sent).
+        code: Json,
+        /// `msg` on failure.
+        msg: String,
+    },
+    /// An unsolicited frame (`event` member); the whole frame is kept.
+    Event(Json),
+}
+
+impl ExeFrame {
+    /// Decodes a text frame.
+    pub fn decode(text: &str) -> Result<ExeFrame, SdkError> {
+        let v = Json::parse(text).map_err(|e| bad(format!("EXE frame is not JSON: {e}")))?;
+        if !v.is_obj() {
+            return Err(bad("EXE frame must be an object".into()));
+        }
+        if let Some(id) = v.get("id") {
+            let id = id.as_i64().filter(|n| *n >= 0).ok_or_else(|| bad("EXE reply id must be a non-negative integer".into()))?;
+            let ok = match v.get("ok") {
+                Some(Json::Bool(b)) => *b,
+                _ => return Err(bad("EXE reply needs a boolean ok".into())),
+            };
+            let msg = v.get("msg").and_then(Json::as_str).unwrap_or("").to_string();
+            return Ok(ExeFrame::Reply {
+                id: id as u64,
+                ok,
+                data: v.get("data").cloned().unwrap_or(Json::Null),
+                code: v.get("code").cloned().unwrap_or(Json::Null),
+                msg,
+            });
+        }
+        match v.get("event") {
+            Some(Json::Str(_)) => Ok(ExeFrame::Event(v)),
+            _ => Err(bad("EXE frame has neither id nor event".into())),
+        }
+    }
+}
+
+/// Normalizes a snapshot to exactly one `data:image/...;base64,` prefix
+/// (`image/png` when the EXE gave none). `None` when there is no image.
+pub fn snapshot_data_url(raw: &str) -> Option<String> {
+    let mut rest = raw.trim();
+    let mut mime = None;
+    while let Some(after) = rest.strip_prefix("data:") {
+        let (head, body) = after.split_once(',')?;
+        let m = head.strip_suffix(";base64").unwrap_or(head);
+        if m.starts_with("image/") {
+            mime = Some(m);
+        }
+        rest = body.trim_start();
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    Some(format!("data:{};base64,{rest}", mime.unwrap_or("image/png")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_push_types() {
+        let m = PushMsg::decode(r#"{"msgType":50200,"sid":"S-1","data":{"customer":{"name":"张三"},"streams":{"pushUrl":"p","playUrls":[]}}}"#).unwrap();
+        assert_eq!(m.msg_type, MsgType::INCOMING_CALL);
+        assert_eq!(m.payload().get("sid"), Some(&Json::str("S-1")));
+        let e = PushMsg::decode(r#"{"msgType":"50200","sid":"S-1","data":{}}"#).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadMessage);
+        let e = PushMsg::decode(r#"{"msgType":12345,"sid":"S-1","data":{}}"#).unwrap_err();
+        assert_eq!(e.code, ErrorCode::UnknownMsgType);
+        assert_eq!(PushMsg::decode(r#"{"msgType":50200,"sid":"S-1","data":{}}"#).unwrap_err().code, ErrorCode::BadMessage);
+        assert_eq!(PushMsg::decode(r#"{"msgType":50203,"sid":"S-1","data":{"url":1}}"#).unwrap_err().code, ErrorCode::BadMessage);
+        assert!(PushMsg::decode(r#"{"msgType":30017,"sid":"S-1"}"#).is_ok());
+        assert_eq!(PushMsg::decode(r#"{"msgType":30017}"#).unwrap_err().code, ErrorCode::BadMessage);
+        assert_eq!(PushMsg::decode(r#"{"msgType":30017.5,"sid":"x"}"#).unwrap_err().code, ErrorCode::BadMessage);
+    }
+
+    #[test]
+    fn dedup_by_id() {
+        let mut d = Dedup::default();
+        assert!(d.first_time(Some("1")));
+        assert!(d.first_time(Some("3")));
+        assert!(!d.first_time(Some("3")));
+        assert!(!d.first_time(Some("2")));
+        assert!(d.first_time(None));
+        assert!(d.first_time(Some("abc")));
+        assert!(!d.first_time(Some("abc")));
+        assert_eq!(d.resume_id(), Some("abc"));
+    }
+
+    #[test]
+    fn envelope() {
+        assert_eq!(Envelope::decode(r#"{"code":0,"msg":"ok","data":{"a":1}}"#).unwrap().code, 0);
+        assert_eq!(Envelope::decode(r#"{"code":300003}"#).unwrap().msg, None);
+        for b in ["", "<html>", "[]", r#"{"code":"0"}"#, r#"{"msg":"x"}"#] {
+            assert_eq!(Envelope::decode(b).unwrap_err().code, ErrorCode::BadResponse, "{b}");
+        }
+    }
+
+    #[test]
+    fn exe_frames() {
+        assert!(matches!(ExeFrame::decode(r#"{"id":3,"ok":true,"data":{"exeVersion":"1"}}"#).unwrap(), ExeFrame::Reply { id: 3, ok: true, .. }));
+        assert!(matches!(ExeFrame::decode(r#"{"event":"stream","sid":"S","status":"playing"}"#).unwrap(), ExeFrame::Event(_)));
+        assert!(ExeFrame::decode(r#"{"id":"3","ok":true}"#).is_err());
+        assert!(ExeFrame::decode("garbage").is_err());
+        assert!(ExeFrame::decode(r#"{"x":1}"#).is_err());
+    }
+
+    #[test]
+    fn snapshot_prefix() {
+        assert_eq!(snapshot_data_url("iVBOR").unwrap(), "data:image/png;base64,iVBOR");
+        assert_eq!(snapshot_data_url("data:image/jpeg;base64,/9j/").unwrap(), "data:image/jpeg;base64,/9j/");
+        assert_eq!(snapshot_data_url("data:image/png;base64,data:image/png;base64,iV").unwrap(), "data:image/png;base64,iV");
+        assert_eq!(snapshot_data_url(""), None);
+    }
+}

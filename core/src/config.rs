@@ -1,0 +1,225 @@
+//! Constructor options (SPEC §1): validation, profiles, defaults.
+
+use crate::json::Json;
+
+/// Base URL of the `test` profile.
+pub const TEST_BASE: &str = "https://proxytest.sinosafe.com.cn/zzlp01/";
+/// Base URL of the `dev` profile (the local platform simulator).
+pub const DEV_BASE: &str = "http://127.0.0.1:8686/";
+/// Default EXE WebSocket URL.
+pub const DEFAULT_EXE_URL: &str = "ws://127.0.0.1:18686/rtv";
+
+/// How much the SDK writes to the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Nothing.
+    Silent,
+    /// Errors only.
+    Error,
+    /// Errors and warnings (default).
+    Warn,
+    /// Link changes and commands.
+    Info,
+    /// Every message.
+    Debug,
+}
+
+impl LogLevel {
+    fn parse(s: &str) -> Option<LogLevel> {
+        Some(match s {
+            "silent" => LogLevel::Silent,
+            "error" => LogLevel::Error,
+            "warn" => LogLevel::Warn,
+            "info" => LogLevel::Info,
+            "debug" => LogLevel::Debug,
+            _ => return None,
+        })
+    }
+}
+
+/// Validated options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// `systemCode`, sent in every body.
+    pub system_code: String,
+    /// `account`, sent in every body.
+    pub account: String,
+    /// Push channel base, ends with `/`.
+    pub sse_url: String,
+    /// Video service base, ends with `/`.
+    pub video_url: String,
+    /// Dispatch service base, ends with `/`.
+    pub state_url: String,
+    /// Optional token (never logged).
+    pub token: Option<String>,
+    /// EXE WebSocket URL.
+    pub exe_url: String,
+    /// Console verbosity.
+    pub log_level: LogLevel,
+    /// HTTP command timeout.
+    pub http_timeout_ms: f64,
+    /// EXE request reply timeout.
+    pub exe_timeout_ms: f64,
+    /// How long a link may be down before the agent is `disconnected`.
+    pub grace_ms: f64,
+}
+
+/// An invalid option: the field it names and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The option's name, e.g. `systemCode`.
+    pub field: &'static str,
+    /// The full message (names the field).
+    pub msg: String,
+}
+
+fn bad(field: &'static str, why: &str) -> ConfigError {
+    ConfigError { field, msg: format!("RtVideo: invalid option `{field}`: {why}") }
+}
+
+fn opt_str(o: &Json, field: &'static str) -> Result<Option<String>, ConfigError> {
+    match o.get(field) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::Str(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(bad(field, "must be a string")),
+    }
+}
+
+fn req_str(o: &Json, field: &'static str) -> Result<String, ConfigError> {
+    match opt_str(o, field)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        Some(_) => Err(bad(field, "must not be empty")),
+        None => Err(bad(field, "is required")),
+    }
+}
+
+fn url(o: &Json, field: &'static str, schemes: &[&str]) -> Result<Option<String>, ConfigError> {
+    let Some(u) = opt_str(o, field)? else { return Ok(None) };
+    if !schemes.iter().any(|s| u.starts_with(s)) || u.len() <= schemes[0].len() {
+        return Err(bad(field, &format!("must be an absolute {} URL", schemes.join("/"))));
+    }
+    Ok(Some(u))
+}
+
+fn with_slash(mut u: String) -> String {
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    u
+}
+
+fn millis(o: &Json, field: &'static str, default: f64) -> Result<f64, ConfigError> {
+    match o.get(field) {
+        None | Some(Json::Null) => Ok(default),
+        Some(Json::Num(n)) if n.is_finite() && *n > 0.0 && *n <= 600_000.0 => Ok(*n),
+        Some(_) => Err(bad(field, "must be a number of milliseconds between 1 and 600000")),
+    }
+}
+
+impl Config {
+    /// Validates the options object (as JSON). Every given option is checked,
+    /// even ones that end up unused.
+    pub fn from_json(o: &Json) -> Result<Config, ConfigError> {
+        if !o.is_obj() {
+            return Err(bad("options", "must be an object"));
+        }
+        let system_code = req_str(o, "systemCode")?;
+        let account = req_str(o, "account")?;
+        let base = match opt_str(o, "profile")?.as_deref() {
+            None => None,
+            Some("dev") => Some(DEV_BASE),
+            Some("test") => Some(TEST_BASE),
+            Some(_) => return Err(bad("profile", "must be \"dev\" or \"test\"")),
+        };
+        let http = ["http://", "https://"];
+        let explicit = [
+            ("sseServerUrl", url(o, "sseServerUrl", &http)?, "push-client/"),
+            ("videoServiceUrl", url(o, "videoServiceUrl", &http)?, "rtv/"),
+            ("stateServiceUrl", url(o, "stateServiceUrl", &http)?, "dispatch/"),
+        ];
+        let mut urls = Vec::with_capacity(3);
+        for (field, given, path) in explicit {
+            match (given, base) {
+                (Some(u), _) => urls.push(with_slash(u)),
+                (None, Some(b)) => urls.push(format!("{b}{path}")),
+                (None, None) => return Err(bad(field, "is required when no `profile` is given")),
+            }
+        }
+        let token = opt_str(o, "token")?;
+        let exe_url = url(o, "exeUrl", &["ws://", "wss://"])?.unwrap_or_else(|| DEFAULT_EXE_URL.to_string());
+        let log_level = match opt_str(o, "logLevel")? {
+            None => LogLevel::Warn,
+            Some(s) => LogLevel::parse(&s).ok_or_else(|| bad("logLevel", "must be silent, error, warn, info or debug"))?,
+        };
+        let state_url = urls.pop().unwrap_or_default();
+        let video_url = urls.pop().unwrap_or_default();
+        let sse_url = urls.pop().unwrap_or_default();
+        Ok(Config {
+            system_code,
+            account,
+            sse_url,
+            video_url,
+            state_url,
+            token: token.filter(|t| !t.is_empty()),
+            exe_url,
+            log_level,
+            http_timeout_ms: millis(o, "httpTimeout", 10_000.0)?,
+            exe_timeout_ms: millis(o, "exeTimeout", 10_000.0)?,
+            grace_ms: millis(o, "gracePeriod", 5_000.0)?,
+        })
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+pub fn encode_query(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(t: &str) -> Result<Config, ConfigError> {
+        Config::from_json(&Json::parse(t).unwrap())
+    }
+
+    #[test]
+    fn profiles_and_explicit_urls() {
+        let c = cfg(r#"{"systemCode":"S","account":"a","profile":"dev"}"#).unwrap();
+        assert_eq!(c.sse_url, "http://127.0.0.1:8686/push-client/");
+        assert_eq!(c.video_url, "http://127.0.0.1:8686/rtv/");
+        assert_eq!(c.state_url, "http://127.0.0.1:8686/dispatch/");
+        let c = cfg(r#"{"systemCode":"S","account":"a","profile":"test","videoServiceUrl":"http://x/v"}"#).unwrap();
+        assert_eq!(c.video_url, "http://x/v/");
+        assert_eq!(c.sse_url, "https://proxytest.sinosafe.com.cn/zzlp01/push-client/");
+        assert_eq!(c.exe_url, DEFAULT_EXE_URL);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert_eq!(cfg(r#"{"account":"a","profile":"dev"}"#).unwrap_err().field, "systemCode");
+        assert!(cfg(r#"{"account":"a","profile":"dev"}"#).unwrap_err().msg.contains("systemCode"));
+        assert_eq!(cfg(r#"{"systemCode":"S","profile":"dev"}"#).unwrap_err().field, "account");
+        let all = r#""sseServerUrl":"http://a/","videoServiceUrl":"http://a/","stateServiceUrl":"http://a/""#;
+        assert_eq!(cfg(&format!(r#"{{"systemCode":"S","account":"a","profile":"staging",{all}}}"#)).unwrap_err().field, "profile");
+        assert!(cfg(&format!(r#"{{"systemCode":"S","account":"a",{all}}}"#)).is_ok());
+        assert_eq!(cfg(r#"{"systemCode":"S","account":"a"}"#).unwrap_err().field, "sseServerUrl");
+        assert_eq!(cfg(r#"{"systemCode":1,"account":"a","profile":"dev"}"#).unwrap_err().field, "systemCode");
+        assert_eq!(cfg(r#"{"systemCode":"S","account":"a","profile":"dev","token":5}"#).unwrap_err().field, "token");
+        assert_eq!(cfg(r#"{"systemCode":"S","account":"a","profile":"dev","exeUrl":"http://x"}"#).unwrap_err().field, "exeUrl");
+        assert_eq!(cfg(r#"{"systemCode":"S","account":"a","profile":"dev","httpTimeout":-1}"#).unwrap_err().field, "httpTimeout");
+        assert_eq!(cfg("null").unwrap_err().field, "options");
+    }
+
+    #[test]
+    fn encodes_query() {
+        assert_eq!(encode_query("a b&c=中"), "a%20b%26c%3D%E4%B8%AD");
+    }
+}

@@ -1,0 +1,136 @@
+//! Stable error codes for the `error` callback and promise rejections.
+
+use crate::json::Json;
+
+/// A stable error code (the `code` string the page sees).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// Invalid constructor options (script-tag build still loading).
+    Config,
+    /// The push channel rejected the credentials (401/403).
+    Auth,
+    /// A method argument is missing, mistyped, or names another call.
+    InvalidArgument,
+    /// The method is not allowed in the current state.
+    InvalidState,
+    /// Non-2xx status or network failure of an HTTP command.
+    HttpError,
+    /// No answer in time (HTTP command or EXE request).
+    Timeout,
+    /// An HTTP body that is not the `{code,msg,data}` envelope.
+    BadResponse,
+    /// A push message or EXE frame that is not well-formed.
+    BadMessage,
+    /// A push message with a `msgType` we do not know.
+    UnknownMsgType,
+    /// A push message or EXE frame over the size limit.
+    TooLarge,
+    /// A push message that does not fit the current state.
+    UnexpectedMessage,
+    /// An EXE reply to a request id we never sent (or already settled).
+    UnknownReply,
+    /// The EXE link went down (or a request to it failed).
+    ExeLinkLost,
+    /// The EXE answered a request with `ok: false`.
+    ExeError,
+    /// The push channel went down.
+    PushLinkLost,
+    /// Links stayed down longer than the grace period.
+    Disconnected,
+    /// The instance was destroyed (promise rejections only).
+    Destroyed,
+    /// A bug in the SDK; reported instead of a crash.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Config => "CONFIG",
+            ErrorCode::Auth => "AUTH",
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::InvalidState => "INVALID_STATE",
+            ErrorCode::HttpError => "HTTP_ERROR",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::BadResponse => "BAD_RESPONSE",
+            ErrorCode::BadMessage => "BAD_MESSAGE",
+            ErrorCode::UnknownMsgType => "UNKNOWN_MSG_TYPE",
+            ErrorCode::TooLarge => "TOO_LARGE",
+            ErrorCode::UnexpectedMessage => "UNEXPECTED_MESSAGE",
+            ErrorCode::UnknownReply => "UNKNOWN_REPLY",
+            ErrorCode::ExeLinkLost => "EXE_LINK_LOST",
+            ErrorCode::ExeError => "EXE_ERROR",
+            ErrorCode::PushLinkLost => "PUSH_LINK_LOST",
+            ErrorCode::Disconnected => "DISCONNECTED",
+            ErrorCode::Destroyed => "DESTROYED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+/// A local failure: what the `error` callback and a rejected promise carry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SdkError {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// Human-readable text (Chinese or English).
+    pub msg: String,
+    /// Extra members merged into the payload (an object, or `Null`).
+    pub extra: Json,
+}
+
+impl SdkError {
+    /// An error without extra members.
+    pub fn new(code: ErrorCode, msg: impl Into<String>) -> Self {
+        SdkError { code, msg: msg.into(), extra: Json::Null }
+    }
+
+    /// Adds a member to the payload.
+    pub fn with(mut self, key: &str, value: Json) -> Self {
+        if !self.extra.is_obj() {
+            self.extra = Json::Obj(Vec::new());
+        }
+        self.extra.set(key, value);
+        self
+    }
+
+    /// The payload object `{code, msg, ...extra}`.
+    pub fn to_json(&self) -> Json {
+        let mut o = Json::obj([("code", Json::str(self.code.as_str())), ("msg", Json::str(self.msg.clone()))]);
+        if let Json::Obj(extra) = &self.extra {
+            for (k, v) in extra {
+                if k != "code" && k != "msg" {
+                    o.set(k, v.clone());
+                }
+            }
+        }
+        o
+    }
+}
+
+/// Why a method's promise was rejected.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rejection {
+    /// A local failure (also reported through `error`, except `Destroyed`).
+    Local(SdkError),
+    /// A business failure from the platform: `{code: <number>, msg}`.
+    Business {
+        /// The platform's code.
+        code: i64,
+        /// The platform's text, or the table text.
+        msg: String,
+    },
+}
+
+impl Rejection {
+    /// The value the promise rejects with.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Rejection::Local(e) => e.to_json(),
+            Rejection::Business { code, msg } => {
+                Json::obj([("code", Json::Num(*code as f64)), ("msg", Json::str(msg.clone()))])
+            }
+        }
+    }
+}

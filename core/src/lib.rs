@@ -1,0 +1,197 @@
+//! Sans-IO core of the snk-rt-video-pc agent SDK.
+//!
+//! Everything that decides (the agent state machine of SPEC §3, the push and
+//! EXE codecs, msgType → event dispatch, retry policies, exactly-once delivery)
+//! lives here as plain Rust with no networking and no clock: the caller feeds
+//! [`Input`]s with the current time, drains [`Output`]s with
+//! [`Agent::poll_output`], and arms one timer for [`Agent::poll_timeout`].
+//! The browser layer (`src/web`) only performs the outputs.
+//!
+//! ```
+//! use rtv_core::{Agent, Config, Input, Output, json::Json};
+//! let opts = Json::parse(r#"{"systemCode":"S","account":"a1","profile":"dev"}"#).unwrap();
+//! let mut agent = Agent::new(Config::from_json(&opts).unwrap(), 0.0, 7);
+//! agent.handle_input(0.0, Input::PushOpened);
+//! while let Some(out) = agent.poll_output() {
+//!     if let Output::OpenExe { url } = out { assert_eq!(url, "ws://127.0.0.1:18686/rtv") }
+//! }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod backoff;
+pub mod codec;
+pub mod config;
+pub mod consts;
+pub mod error;
+pub mod json;
+mod machine;
+mod methods;
+
+pub use config::{Config, ConfigError, LogLevel};
+pub use consts::{EventType, MsgType, State};
+pub use error::{ErrorCode, Rejection, SdkError};
+pub use machine::Agent;
+pub use methods::Method;
+
+use json::Json;
+
+/// Milliseconds on the caller's monotonic clock (`performance.now()`).
+pub type Millis = f64;
+/// Identifies one method call (one promise) of the page.
+pub type CallId = u32;
+/// Identifies one HTTP request the core asked for.
+pub type ReqId = u32;
+
+/// Largest push `data` / EXE frame accepted, in UTF-16 code units (SPEC §5).
+pub const MAX_FRAME_CHARS: usize = 1_048_576;
+
+/// What happened, fed to [`Agent::handle_input`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The page called a method; `arg` is its first argument as JSON
+    /// (`undefined` becomes `Null`).
+    Call {
+        /// Promise to settle.
+        call: CallId,
+        /// Which method.
+        method: Method,
+        /// The argument.
+        arg: Json,
+    },
+    /// The EventSource opened.
+    PushOpened,
+    /// A default-event (`message`) push: its `lastEventId` and `data`.
+    PushMessage {
+        /// The SSE `id:` (`None` when the message had none).
+        id: Option<String>,
+        /// The SSE `data:` text.
+        data: String,
+    },
+    /// A push whose data exceeded [`MAX_FRAME_CHARS`]; the text was not copied.
+    PushOversized {
+        /// The SSE `id:`.
+        id: Option<String>,
+        /// Its length in UTF-16 units.
+        len: usize,
+    },
+    /// An `event: ping` arrived.
+    PushPing,
+    /// The EventSource failed and was closed. `status` is the HTTP status of
+    /// the subscribe URL as probed by the web layer (`None`: network error).
+    PushDown {
+        /// Probed status.
+        status: Option<u16>,
+        /// True when the answer was 200 but not `text/event-stream`.
+        wrong_type: bool,
+    },
+    /// The EXE WebSocket opened.
+    ExeOpened,
+    /// A text frame from the EXE.
+    ExeText(String),
+    /// An EXE frame over [`MAX_FRAME_CHARS`] (or binary); not copied.
+    ExeOversized {
+        /// Its length.
+        len: usize,
+    },
+    /// The EXE WebSocket closed (or failed to open).
+    ExeClosed {
+        /// The close code (1006 for an abnormal close).
+        code: u16,
+    },
+    /// An HTTP request finished.
+    Http {
+        /// The request.
+        id: ReqId,
+        /// How it went.
+        outcome: HttpOutcome,
+    },
+    /// The network came back or the page was shown again (`online`,
+    /// `pageshow`, `visibilitychange` to visible): retry links now.
+    Resume,
+    /// The page is being unloaded (`pagehide`): report `offline`.
+    PageHide,
+    /// `destroy()`.
+    Destroy,
+}
+
+/// The result of one HTTP request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HttpOutcome {
+    /// A response arrived.
+    Response {
+        /// Status code.
+        status: u16,
+        /// The body text.
+        body: String,
+    },
+    /// `fetch` rejected (network, CORS, aborted by the page).
+    NetworkError(String),
+    /// No response within the request's timeout (the web layer aborted it).
+    Timeout,
+}
+
+/// One POST the core wants sent (always `Content-Type: application/json`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpRequest {
+    /// Reported back in [`Input::Http`] (unused for keepalive requests).
+    pub id: ReqId,
+    /// Full URL.
+    pub url: String,
+    /// JSON body (always has `systemCode` and `account`).
+    pub body: String,
+    /// `Authorization: Bearer <token>` when set.
+    pub token: Option<String>,
+    /// Abort after this many milliseconds and report [`HttpOutcome::Timeout`].
+    pub timeout_ms: Millis,
+    /// `fetch(..., {keepalive: true})`, fire and forget (unload, destroy).
+    pub keepalive: bool,
+}
+
+/// What the caller must do, drained with [`Agent::poll_output`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// Call `next({type, data})`.
+    Event {
+        /// Event type.
+        kind: EventType,
+        /// Event payload (an object).
+        data: Json,
+    },
+    /// Call `error(payload)`.
+    Error(SdkError),
+    /// Settle the promise of a method call.
+    Settle {
+        /// Which promise.
+        call: CallId,
+        /// Resolve value or rejection.
+        result: Result<Json, Rejection>,
+    },
+    /// Send an HTTP request.
+    Http(HttpRequest),
+    /// Create an EventSource on this URL (closing any previous one).
+    OpenPush {
+        /// Subscribe URL (holds the token: never log it as is).
+        url: String,
+    },
+    /// Close the EventSource.
+    ClosePush,
+    /// Open the EXE WebSocket (closing any previous one).
+    OpenExe {
+        /// The URL.
+        url: String,
+    },
+    /// Close the EXE WebSocket.
+    CloseExe,
+    /// Send a text frame to the EXE.
+    ExeSend(String),
+    /// A console line (already free of secrets).
+    Log {
+        /// Level.
+        level: LogLevel,
+        /// Text.
+        msg: String,
+    },
+    /// Call `complete()`; the instance is over, nothing follows.
+    Complete,
+}

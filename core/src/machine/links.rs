@@ -1,0 +1,353 @@
+//! Links and presence: push channel and EXE socket lifecycles with backoff,
+//! the grace period, the start-up/recovery sync (`session/current` then
+//! `agent/state`), heartbeats, the ping watchdog, `offline` on unload.
+
+use super::{Agent, Call, Role};
+use crate::config::{encode_query, LogLevel};
+use crate::consts::{EventType, State};
+use crate::error::{ErrorCode, Rejection, SdkError};
+use crate::json::Json;
+use crate::machine::commands::HttpKind;
+use crate::{Millis, Output, ReqId};
+
+/// Push channel backoff: base and cap (SPEC §3: cap 30 s).
+pub(crate) const PUSH_BASE_MS: Millis = 1_000.0;
+pub(crate) const PUSH_CAP_MS: Millis = 30_000.0;
+/// EXE backoff: base and cap (SPEC §3: cap 10 s).
+pub(crate) const EXE_BASE_MS: Millis = 500.0;
+pub(crate) const EXE_CAP_MS: Millis = 10_000.0;
+/// A link that stayed up this long gets its backoff reset when it drops.
+pub(crate) const STABLE_MS: Millis = 10_000.0;
+/// No push traffic (message or ping, sent every 15 s) for this long: the
+/// connection is stalled or half-open, so close it and reconnect.
+pub(crate) const PING_SILENCE_MS: Millis = 45_000.0;
+/// Heartbeat period (SPEC §4.3; the platform drops agents silent for 60 s).
+pub(crate) const HEARTBEAT_MS: Millis = 20_000.0;
+
+/// Where a link is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum LinkState {
+    /// Closed; reopen at `retry_at`.
+    Down { retry_at: Option<Millis> },
+    /// Opening.
+    Connecting,
+    /// EXE only: socket open, `hello` not answered yet.
+    Handshake,
+    /// Usable since the given time.
+    Up { since: Millis },
+}
+
+impl LinkState {
+    pub(crate) fn is_up(self) -> bool {
+        matches!(self, LinkState::Up { .. })
+    }
+    pub(crate) fn is_down(self) -> bool {
+        matches!(self, LinkState::Down { .. })
+    }
+    pub(crate) fn retry_at(self) -> Option<Millis> {
+        match self {
+            LinkState::Down { retry_at } => retry_at,
+            _ => None,
+        }
+    }
+    fn up_for(self, now: Millis) -> Millis {
+        match self {
+            LinkState::Up { since } => now - since,
+            _ => 0.0,
+        }
+    }
+}
+
+/// The start-up/recovery sequence after both links are up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Sync {
+    /// Not running; start (again) at `retry_at` or as soon as links are up.
+    Idle { retry_at: Option<Millis> },
+    /// `session/current` in flight.
+    Session(ReqId),
+    /// `agent/state` in flight.
+    Presence(ReqId),
+    /// Finished: the agent is connected.
+    Done,
+}
+
+impl Sync {
+    pub(crate) fn retry_at(self) -> Option<Millis> {
+        match self {
+            Sync::Idle { retry_at } => retry_at,
+            _ => None,
+        }
+    }
+}
+
+impl Agent {
+    pub(crate) fn open_push(&mut self) {
+        let c = &self.cfg;
+        let mut url = format!("{}subscribe?systemCode={}&account={}", c.sse_url, encode_query(&c.system_code), encode_query(&c.account));
+        if let Some(t) = &c.token {
+            url += &format!("&token={}", encode_query(t));
+        }
+        if let Some(id) = self.dedup.resume_id() {
+            url += &format!("&lastEventId={}", encode_query(id));
+        }
+        self.push = LinkState::Connecting;
+        self.last_push_activity = self.now;
+        self.log(LogLevel::Info, format!("opening push channel for {}", self.cfg.account));
+        self.out.push_back(Output::OpenPush { url });
+    }
+
+    pub(crate) fn open_exe(&mut self) {
+        self.exe = LinkState::Connecting;
+        self.log(LogLevel::Info, format!("opening EXE link {}", self.cfg.exe_url));
+        self.out.push_back(Output::OpenExe { url: self.cfg.exe_url.clone() });
+    }
+
+    pub(crate) fn on_push_opened(&mut self) {
+        self.push = LinkState::Up { since: self.now };
+        self.last_push_activity = self.now;
+        if self.push_lost_reported {
+            self.log(LogLevel::Info, "push channel restored".into());
+        }
+        self.push_lost_reported = false;
+        self.link_restored();
+    }
+
+    pub(crate) fn on_push_down(&mut self, status: Option<u16>, wrong_type: bool) {
+        if let Some(s @ (401 | 403)) = status {
+            self.report(SdkError::new(ErrorCode::Auth, format!("推送通道拒绝了凭证 (HTTP {s}); 请用有效 token 重新创建 RtVideo")).with("status", Json::Num(s as f64)));
+            self.finish();
+            return;
+        }
+        if self.push.is_down() {
+            return; // already handled (stale report)
+        }
+        if self.push.up_for(self.now) >= STABLE_MS {
+            self.push_backoff.reset();
+        }
+        if !self.push_lost_reported {
+            self.push_lost_reported = true;
+            let why = match (status, wrong_type) {
+                (_, true) => "wrong content type".to_string(),
+                (Some(s), _) => format!("HTTP {s}"),
+                (None, _) => "network error".to_string(),
+            };
+            let mut e = SdkError::new(ErrorCode::PushLinkLost, format!("推送通道断开 ({why}), 正在重连"));
+            if let Some(s) = status {
+                e = e.with("status", Json::Num(s as f64));
+            }
+            self.report(e);
+        }
+        let delay = self.push_backoff.next_delay(&mut self.rng);
+        self.push = LinkState::Down { retry_at: Some(self.now + delay) };
+        self.link_dropped();
+    }
+
+    pub(crate) fn on_exe_closed(&mut self, code: u16) {
+        if self.exe.is_down() {
+            return;
+        }
+        self.exe_down(format!("本地视频客户端连接断开 (close {code})"));
+    }
+
+    /// The EXE link is gone (closed, silent, or refused `hello`).
+    pub(crate) fn exe_down(&mut self, why: String) {
+        if self.exe.up_for(self.now) >= STABLE_MS {
+            self.exe_backoff.reset();
+        }
+        self.fail_exe_requests();
+        if let Some(c) = self.call.as_mut() {
+            c.streams_started = false;
+        }
+        if !self.exe_lost_reported {
+            self.exe_lost_reported = true;
+            self.emit(EventType::ExeEvent, Json::obj([("code", Json::str("EXE_LINK_LOST")), ("msg", Json::str(why.clone()))]));
+            self.report(SdkError::new(ErrorCode::ExeLinkLost, why));
+        }
+        let delay = self.exe_backoff.next_delay(&mut self.rng);
+        self.exe = LinkState::Down { retry_at: Some(self.now + delay) };
+        self.link_dropped();
+    }
+
+    /// `hello` answered: the EXE link is usable.
+    pub(crate) fn exe_up(&mut self) {
+        self.exe = LinkState::Up { since: self.now };
+        if self.exe_lost_reported {
+            self.exe_lost_reported = false;
+            self.emit(EventType::ExeEvent, Json::obj([("code", Json::str("EXE_LINK_RESTORED")), ("msg", Json::str("本地视频客户端已重新连接"))]));
+        }
+        self.link_restored();
+        // Back during a call: the EXE lost its streams, start them again.
+        if self.state == State::Busy {
+            self.exe_start();
+        }
+    }
+
+    fn link_dropped(&mut self) {
+        if self.state != State::Disconnected && self.grace_deadline.is_none() {
+            self.grace_deadline = Some(self.now + self.cfg.grace_ms);
+        }
+        if matches!(self.sync, Sync::Session(_) | Sync::Presence(_)) {
+            self.sync = Sync::Idle { retry_at: None };
+        }
+    }
+
+    fn link_restored(&mut self) {
+        if self.push.is_up() && self.exe.is_up() {
+            self.grace_deadline = None;
+            self.maybe_sync();
+        }
+    }
+
+    /// Starts the sync when both links are up and the agent is disconnected.
+    pub(crate) fn maybe_sync(&mut self) {
+        let due = matches!(self.sync, Sync::Idle { retry_at } if retry_at.is_none_or(|t| t <= self.now));
+        if self.state == State::Disconnected && self.push.is_up() && self.exe.is_up() && due {
+            let id = self.send_http(HttpKind::SessionCurrent, Vec::new(), Vec::new(), false);
+            self.sync = Sync::Session(id);
+        }
+    }
+
+    /// `session/current` answered (or failed).
+    pub(crate) fn on_session_current(&mut self, id: ReqId, result: Result<Json, Rejection>) {
+        if self.sync != Sync::Session(id) {
+            return; // a link dropped meanwhile: this answer is stale
+        }
+        let data = match result {
+            Ok(d) => d,
+            Err(e) => return self.sync_failed(e),
+        };
+        if data == Json::Null {
+            let state = if self.want_leave { "leave" } else { "ready" };
+            let id = self.send_http(HttpKind::Presence { state, sync: true }, vec![("state", Json::str(state))], Vec::new(), false);
+            self.sync = Sync::Presence(id);
+            return;
+        }
+        let sid = data.get("sid").and_then(Json::as_str).filter(|s| !s.is_empty());
+        let role = match data.get("role").and_then(Json::as_str) {
+            Some("owner") => Some(Role::Owner),
+            Some("participant") => Some(Role::Participant),
+            _ => None,
+        };
+        let streams = data.get("streams").filter(|s| s.is_obj());
+        let (Some(sid), Some(role), Some(streams)) = (sid, role, streams) else {
+            let e = SdkError::new(ErrorCode::BadResponse, "session/current: data needs sid, role and streams");
+            return self.sync_failed(Rejection::Local(e));
+        };
+        let mut call = Call::ringing(sid, super::Ring::Incoming, streams.clone());
+        call.ring = None;
+        call.role = role;
+        self.call = Some(call);
+        self.connected(State::Busy);
+        self.emit(
+            EventType::RecoveryCall,
+            Json::obj([("sid", Json::str(sid)), ("role", Json::str(role.as_str())), ("streams", streams.clone())]),
+        );
+        self.exe_start();
+    }
+
+    /// The sync's `agent/state` answered.
+    pub(crate) fn on_sync_presence(&mut self, id: ReqId, result: Result<Json, Rejection>) {
+        if self.sync != Sync::Presence(id) {
+            return;
+        }
+        match result {
+            Ok(_) => self.connected(if self.want_leave { State::Leave } else { State::Ready }),
+            Err(e) => self.sync_failed(e),
+        }
+    }
+
+    /// The sync failed: report a local error (a business one was already an
+    /// HTTP_BACK event) and try again after a backoff.
+    fn sync_failed(&mut self, r: Rejection) {
+        if let Rejection::Local(e) = r {
+            self.report(e);
+        }
+        let delay = self.sync_backoff.next_delay(&mut self.rng).max(PUSH_BASE_MS);
+        self.sync = Sync::Idle { retry_at: Some(self.now + delay) };
+    }
+
+    fn connected(&mut self, state: State) {
+        self.sync = Sync::Done;
+        self.sync_backoff.reset();
+        self.offline_sent = false;
+        self.heartbeat_at = Some(self.now + HEARTBEAT_MS);
+        self.set_state(state);
+    }
+
+    /// Grace period over with a link still down → `disconnected`.
+    fn grace_expired(&mut self) {
+        self.grace_deadline = None;
+        self.heartbeat_at = None;
+        self.sync = Sync::Idle { retry_at: None };
+        // The platform may keep the call; recovery asks `session/current`.
+        self.call = None;
+        self.set_state(State::Disconnected);
+        self.report(SdkError::new(ErrorCode::Disconnected, format!("连接中断超过 {} ms, 正在自动恢复", self.cfg.grace_ms)));
+    }
+
+    /// `online` / `pageshow` / `reconnect()`: retry whatever is down now.
+    pub(crate) fn on_resume(&mut self) {
+        if self.push.is_down() {
+            self.push = LinkState::Down { retry_at: Some(self.now) };
+        }
+        if self.exe.is_down() {
+            self.exe = LinkState::Down { retry_at: Some(self.now) };
+        }
+        if let Sync::Idle { retry_at: Some(_) } = self.sync {
+            self.sync = Sync::Idle { retry_at: Some(self.now) };
+        }
+        // Shown again after `pagehide` sent `offline`: tell dispatch we're back.
+        if self.offline_sent && self.state != State::Disconnected {
+            self.offline_sent = false;
+            let state = if self.state == State::Leave { "leave" } else { "ready" };
+            self.send_http(HttpKind::Presence { state, sync: false }, vec![("state", Json::str(state))], Vec::new(), false);
+            self.heartbeat_at = Some(self.now);
+        }
+    }
+
+    /// `offline` with keepalive (unload, destroy); once per connected period.
+    pub(crate) fn send_offline(&mut self) {
+        if !self.offline_sent {
+            self.offline_sent = true;
+            self.send_http(HttpKind::Presence { state: "offline", sync: false }, vec![("state", Json::str("offline"))], Vec::new(), true);
+        }
+    }
+
+    /// Runs every deadline that is due. Called after each input, so push
+    /// traffic (a ping every 15 s) also drives heartbeats when the browser
+    /// throttles the timer of a hidden tab.
+    pub(crate) fn run_due(&mut self) {
+        let now = self.now;
+        if self.push.is_up() && now - self.last_push_activity >= PING_SILENCE_MS {
+            self.log(LogLevel::Warn, "push channel silent for 45 s, reconnecting".into());
+            self.out.push_back(Output::ClosePush);
+            self.on_push_down(None, false);
+        }
+        if self.push.retry_at().is_some_and(|t| t <= now) {
+            self.open_push();
+        }
+        if self.exe.retry_at().is_some_and(|t| t <= now) {
+            self.open_exe();
+        }
+        self.expire_exe_requests();
+        if self.finished {
+            return;
+        }
+        if self.grace_deadline.is_some_and(|t| t <= now) {
+            self.grace_expired();
+        }
+        if self.sync.retry_at().is_some_and(|t| t <= now) {
+            self.sync = Sync::Idle { retry_at: None };
+            self.maybe_sync();
+        }
+        if self.heartbeat_at.is_some_and(|t| t <= now) {
+            if self.state == State::Disconnected {
+                self.heartbeat_at = None;
+            } else {
+                self.heartbeat_at = Some(now + HEARTBEAT_MS);
+                let st = Json::str(self.state.as_str());
+                self.send_http(HttpKind::Heartbeat, vec![("state", st)], Vec::new(), false);
+            }
+        }
+    }
+}

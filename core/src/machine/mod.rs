@@ -1,0 +1,329 @@
+//! The agent state machine of SPEC §3, sans-IO.
+//!
+//! Split by concern: `links` (push channel, EXE socket, grace period, start-up
+//! sync, heartbeat), `commands` (page methods and their HTTP replies), `push`
+//! (msgType → state change + event), `exe` (EXE requests and frames).
+
+mod commands;
+mod exe;
+mod links;
+mod push;
+
+use std::collections::VecDeque;
+
+use crate::backoff::{Backoff, Rng};
+use crate::codec::Dedup;
+use crate::config::{Config, LogLevel};
+use crate::consts::{EventType, State};
+use crate::error::{ErrorCode, Rejection, SdkError};
+use crate::json::Json;
+use crate::{CallId, Input, Millis, Output, ReqId};
+
+pub(crate) use commands::PendingHttp;
+pub(crate) use exe::PendingExe;
+pub(crate) use links::{LinkState, Sync};
+
+/// What kind of ringing the agent has in `wait`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Ring {
+    /// A customer call (50200).
+    Incoming,
+    /// A colleague asks us to take over (20100).
+    Exchange,
+    /// A colleague invites us as third party (20200).
+    Add,
+}
+
+/// Our role in an active call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Owner,
+    Participant,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Participant => "participant",
+        }
+    }
+}
+
+/// The call the agent is ringing with (`wait`) or in (`busy`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Call {
+    pub sid: String,
+    /// `Some` while ringing, `None` once in the call.
+    pub ring: Option<Ring>,
+    pub role: Role,
+    /// Streams for EXE `start`.
+    pub streams: Json,
+    /// The asked agent's accept was sent (transfer/add): the 50201/50202 push
+    /// may then arrive before or after its reply.
+    pub accept_sent: bool,
+    /// Owner: transfer ask pending to this agent.
+    pub change_pending: Option<String>,
+    /// Owner: third-party ask pending to this agent.
+    pub add_pending: Option<String>,
+    /// Owner: the third party who joined.
+    pub participant: Option<String>,
+    /// EXE `start` acknowledged for this call.
+    pub streams_started: bool,
+}
+
+impl Call {
+    pub(crate) fn ringing(sid: &str, ring: Ring, streams: Json) -> Call {
+        Call {
+            sid: sid.to_string(),
+            ring: Some(ring),
+            role: Role::Owner,
+            streams,
+            accept_sent: false,
+            change_pending: None,
+            add_pending: None,
+            participant: None,
+            streams_started: false,
+        }
+    }
+}
+
+/// The sans-IO agent: feed inputs, drain outputs, honour the timeout.
+#[derive(Debug)]
+pub struct Agent {
+    pub(crate) cfg: Config,
+    pub(crate) rng: Rng,
+    pub(crate) out: VecDeque<Output>,
+    pub(crate) now: Millis,
+    pub(crate) state: State,
+    pub(crate) finished: bool,
+    /// `rest()` chosen: report `leave` instead of `ready` after recovery.
+    pub(crate) want_leave: bool,
+    pub(crate) call: Option<Call>,
+    /// The call that just ended: its late hang-up pushes are not "unexpected".
+    pub(crate) ended_sid: Option<String>,
+    pub(crate) dedup: Dedup,
+    pub(crate) push: LinkState,
+    pub(crate) exe: LinkState,
+    pub(crate) push_backoff: Backoff,
+    pub(crate) exe_backoff: Backoff,
+    pub(crate) sync_backoff: Backoff,
+    pub(crate) last_push_activity: Millis,
+    pub(crate) sync: Sync,
+    pub(crate) grace_deadline: Option<Millis>,
+    pub(crate) heartbeat_at: Option<Millis>,
+    pub(crate) exe_lost_reported: bool,
+    pub(crate) push_lost_reported: bool,
+    pub(crate) offline_sent: bool,
+    pub(crate) next_req: ReqId,
+    pub(crate) http: Vec<PendingHttp>,
+    pub(crate) next_exe_id: u64,
+    pub(crate) exe_pending: Vec<PendingExe>,
+}
+
+impl Agent {
+    /// A new agent; its first outputs open both links in parallel.
+    pub fn new(config: Config, now: Millis, seed: u64) -> Agent {
+        let mut a = Agent {
+            cfg: config,
+            rng: Rng::new(seed),
+            out: VecDeque::new(),
+            now,
+            state: State::Disconnected,
+            finished: false,
+            want_leave: false,
+            call: None,
+            ended_sid: None,
+            dedup: Dedup::default(),
+            push: LinkState::Down { retry_at: None },
+            exe: LinkState::Down { retry_at: None },
+            push_backoff: Backoff::new(links::PUSH_BASE_MS, links::PUSH_CAP_MS),
+            exe_backoff: Backoff::new(links::EXE_BASE_MS, links::EXE_CAP_MS),
+            sync_backoff: Backoff::new(links::PUSH_BASE_MS, links::PUSH_CAP_MS),
+            last_push_activity: now,
+            sync: Sync::Idle { retry_at: None },
+            grace_deadline: None,
+            heartbeat_at: None,
+            exe_lost_reported: false,
+            push_lost_reported: false,
+            offline_sent: false,
+            next_req: 1,
+            http: Vec::new(),
+            next_exe_id: 1,
+            exe_pending: Vec::new(),
+        };
+        a.log(LogLevel::Info, format!("starting agent {}", a.cfg.account));
+        a.open_push();
+        a.open_exe();
+        a
+    }
+
+    /// The current state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// True once `Complete` was emitted: nothing else will be.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The validated options.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Next queued output.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// Absolute time of the next deadline, if any.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        if self.finished {
+            return None;
+        }
+        let mut t: Option<Millis> = None;
+        let mut consider = |x: Option<Millis>| {
+            if let Some(x) = x {
+                t = Some(t.map_or(x, |t| t.min(x)));
+            }
+        };
+        consider(self.push.retry_at());
+        consider(self.exe.retry_at());
+        consider(self.sync.retry_at());
+        consider(self.grace_deadline);
+        consider(self.heartbeat_at);
+        if self.push.is_up() {
+            consider(Some(self.last_push_activity + links::PING_SILENCE_MS));
+        }
+        for p in &self.exe_pending {
+            consider(Some(p.deadline));
+        }
+        t
+    }
+
+    /// Handles one input at time `now`, then anything that fell due.
+    pub fn handle_input(&mut self, now: Millis, input: Input) {
+        self.now = self.now.max(now);
+        if self.finished {
+            if let Input::Call { call, .. } = input {
+                self.settle(call, Err(Rejection::Local(destroyed())));
+            }
+            return;
+        }
+        match input {
+            Input::Call { call, method, arg } => self.on_call(call, method, &arg),
+            Input::PushOpened => self.on_push_opened(),
+            Input::PushMessage { id, data } => self.on_push_message(id.as_deref(), &data),
+            Input::PushOversized { id, len } => self.on_push_oversized(id.as_deref(), len),
+            Input::PushPing => self.last_push_activity = self.now,
+            Input::PushDown { status, wrong_type } => self.on_push_down(status, wrong_type),
+            Input::ExeOpened => self.on_exe_opened(),
+            Input::ExeText(text) => self.on_exe_text(&text),
+            Input::ExeOversized { len } => self.report(SdkError::new(
+                ErrorCode::TooLarge,
+                format!("EXE frame of {len} characters dropped (limit {})", crate::MAX_FRAME_CHARS),
+            )),
+            Input::ExeClosed { code } => self.on_exe_closed(code),
+            Input::Http { id, outcome } => self.on_http(id, outcome),
+            Input::Resume => self.on_resume(),
+            Input::PageHide => self.send_offline(),
+            Input::Destroy => self.destroy(),
+        }
+        self.run_due();
+    }
+
+    /// Handles whatever fell due by `now` (call when the timer fires).
+    pub fn handle_timeout(&mut self, now: Millis) {
+        self.now = self.now.max(now);
+        if !self.finished {
+            self.run_due();
+        }
+    }
+
+    // ---- shared helpers used by the submodules ----
+
+    pub(crate) fn emit(&mut self, kind: EventType, data: Json) {
+        self.out.push_back(Output::Event { kind, data });
+    }
+
+    pub(crate) fn report(&mut self, e: SdkError) {
+        self.log(LogLevel::Warn, format!("{}: {}", e.code.as_str(), e.msg));
+        self.out.push_back(Output::Error(e));
+    }
+
+    pub(crate) fn log(&mut self, level: LogLevel, msg: String) {
+        if level <= self.cfg.log_level {
+            self.out.push_back(Output::Log { level, msg });
+        }
+    }
+
+    pub(crate) fn settle(&mut self, call: CallId, result: Result<Json, Rejection>) {
+        self.out.push_back(Output::Settle { call, result });
+    }
+
+    /// Rejects with a local error, also reported through `error`.
+    pub(crate) fn fail(&mut self, call: CallId, e: SdkError) {
+        self.report(e.clone());
+        self.settle(call, Err(Rejection::Local(e)));
+    }
+
+    pub(crate) fn set_state(&mut self, to: State) {
+        if self.state == to {
+            return;
+        }
+        let from = self.state;
+        self.state = to;
+        self.log(LogLevel::Info, format!("state {from} -> {to}"));
+        self.emit(
+            EventType::StateChange,
+            Json::obj([("state", Json::str(to.as_str())), ("from", Json::str(from.as_str()))]),
+        );
+    }
+
+    /// Leaves the current call (hang-up, refuse, transfer done…) → `ready`.
+    pub(crate) fn end_call(&mut self, stop_streams: bool) {
+        if let Some(c) = self.call.take() {
+            if stop_streams && c.ring.is_none() {
+                self.exe_stop(&c.sid);
+            }
+            self.ended_sid = Some(c.sid);
+        }
+        let to = if self.want_leave { State::Leave } else { State::Ready };
+        // Only a connected agent changes presence; recovery decides otherwise.
+        if self.state != State::Disconnected {
+            self.set_state(to);
+        }
+    }
+
+    /// Ends the instance: best-effort `offline`, close links, settle everything, `complete()`.
+    pub(crate) fn finish(&mut self) {
+        self.out.push_back(Output::ClosePush);
+        self.out.push_back(Output::CloseExe);
+        for p in std::mem::take(&mut self.http) {
+            for c in p.calls {
+                self.settle(c, Err(Rejection::Local(destroyed())));
+            }
+        }
+        for p in std::mem::take(&mut self.exe_pending) {
+            for c in p.calls {
+                self.settle(c, Err(Rejection::Local(destroyed())));
+            }
+        }
+        self.call = None;
+        self.set_state(State::Disconnected);
+        self.out.push_back(Output::Complete);
+        self.finished = true;
+    }
+
+    fn destroy(&mut self) {
+        self.log(LogLevel::Info, "destroy()".into());
+        self.send_offline();
+        self.finish();
+    }
+}
+
+pub(crate) fn destroyed() -> SdkError {
+    SdkError::new(ErrorCode::Destroyed, "RtVideo 实例已销毁 (destroyed)")
+}
