@@ -36,7 +36,11 @@ pub struct Backoff {
 impl Backoff {
     /// A policy with the given base and cap (milliseconds).
     pub const fn new(base: Millis, cap: Millis) -> Backoff {
-        Backoff { base, cap, attempt: 0 }
+        Backoff {
+            base,
+            cap,
+            attempt: 0,
+        }
     }
 
     /// The delay before the next attempt; advances the attempt counter.
@@ -76,7 +80,10 @@ mod tests {
         assert_eq!(b.next_delay(&mut rng), 0.0);
         for n in 1..40 {
             let d = b.next_delay(&mut rng);
-            assert!(d >= 0.0 && d <= b.ceiling(n) && d <= 30_000.0, "attempt {n}: {d}");
+            assert!(
+                d >= 0.0 && d <= b.ceiling(n) && d <= 30_000.0,
+                "attempt {n}: {d}"
+            );
         }
         assert_eq!(b.ceiling(10), 30_000.0);
         b.reset();

@@ -43,17 +43,27 @@ impl PushMsg {
             return Err(bad("push data must be an object".into()));
         }
         let msg_type = match v.get("msgType") {
-            Some(n @ Json::Num(_)) => n.as_i64().map(MsgType).ok_or_else(|| bad("msgType must be an integer".into()))?,
+            Some(n @ Json::Num(_)) => n
+                .as_i64()
+                .map(MsgType)
+                .ok_or_else(|| bad("msgType must be an integer".into()))?,
             Some(_) => return Err(bad("msgType must be a number".into())),
             None => return Err(bad("msgType is missing".into())),
         };
         if !msg_type.is_known() {
-            return Err(SdkError::new(ErrorCode::UnknownMsgType, format!("unknown msgType {}", msg_type.0))
-                .with("msgType", Json::Num(msg_type.0 as f64)));
+            return Err(SdkError::new(
+                ErrorCode::UnknownMsgType,
+                format!("unknown msgType {}", msg_type.0),
+            )
+            .with("msgType", Json::Num(msg_type.0 as f64)));
         }
         let sid = match v.get("sid") {
             Some(Json::Str(s)) if !s.is_empty() => s.clone(),
-            _ => return Err(bad(format!("push {msg_type}: sid must be a non-empty string"))),
+            _ => {
+                return Err(bad(format!(
+                    "push {msg_type}: sid must be a non-empty string"
+                )))
+            }
         };
         let data = match v.get("data") {
             Some(d @ Json::Obj(_)) => d.clone(),
@@ -61,9 +71,9 @@ impl PushMsg {
             Some(_) => return Err(bad(format!("push {msg_type}: data must be an object"))),
         };
         match msg_type {
-            MsgType::INCOMING_CALL | MsgType::STAFF_CHANGE_LIVE_SRC | MsgType::PARTICIPATOR_LIVE_SRC => {
-                need_obj(&data, "streams", msg_type)?
-            }
+            MsgType::INCOMING_CALL
+            | MsgType::STAFF_CHANGE_LIVE_SRC
+            | MsgType::PARTICIPATOR_LIVE_SRC => need_obj(&data, "streams", msg_type)?,
             MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => need_str(&data, "url", msg_type)?,
             MsgType::STAFF_CHANGE_ASK
             | MsgType::STAFF_CHANGE_CALL_BACK_CANCEL
@@ -76,7 +86,11 @@ impl PushMsg {
             | MsgType::ADDPARTICIPATOR_DEL => need_str(&data, "newer", msg_type)?,
             _ => {}
         }
-        Ok(PushMsg { msg_type, sid, data })
+        Ok(PushMsg {
+            msg_type,
+            sid,
+            data,
+        })
     }
 
     /// Event payload: every member of `data`, then `sid` and `msgType`.
@@ -104,7 +118,9 @@ impl Dedup {
     /// True the first time an id is offered; false for replays and duplicates.
     /// Messages without an id cannot be deduplicated and always pass.
     pub fn first_time(&mut self, id: Option<&str>) -> bool {
-        let Some(id) = id.filter(|s| !s.is_empty()) else { return true };
+        let Some(id) = id.filter(|s| !s.is_empty()) else {
+            return true;
+        };
         match id.parse::<u64>() {
             Ok(n) => {
                 if self.highest.is_some_and(|h| n <= h) {
@@ -146,18 +162,30 @@ pub struct Envelope {
 impl Envelope {
     /// Decodes a body; anything else is `BAD_RESPONSE`.
     pub fn decode(body: &str) -> Result<Envelope, SdkError> {
-        let badr = |w: &str| SdkError::new(ErrorCode::BadResponse, format!("response is not the {{code,msg,data}} envelope: {w}"));
+        let badr = |w: &str| {
+            SdkError::new(
+                ErrorCode::BadResponse,
+                format!("response is not the {{code,msg,data}} envelope: {w}"),
+            )
+        };
         let v = Json::parse(body).map_err(|e| badr(&e.to_string()))?;
         if !v.is_obj() {
             return Err(badr("not an object"));
         }
-        let code = v.get("code").and_then(Json::as_i64).ok_or_else(|| badr("code must be an integer"))?;
+        let code = v
+            .get("code")
+            .and_then(Json::as_i64)
+            .ok_or_else(|| badr("code must be an integer"))?;
         let msg = match v.get("msg") {
             Some(Json::Str(s)) if !s.is_empty() => Some(s.clone()),
             None | Some(Json::Null) | Some(Json::Str(_)) => None,
             Some(_) => return Err(badr("msg must be a string")),
         };
-        Ok(Envelope { code, msg, data: v.get("data").cloned().unwrap_or(Json::Null) })
+        Ok(Envelope {
+            code,
+            msg,
+            data: v.get("data").cloned().unwrap_or(Json::Null),
+        })
     }
 }
 
@@ -189,12 +217,19 @@ impl ExeFrame {
             return Err(bad("EXE frame must be an object".into()));
         }
         if let Some(id) = v.get("id") {
-            let id = id.as_i64().filter(|n| *n >= 0).ok_or_else(|| bad("EXE reply id must be a non-negative integer".into()))?;
+            let id = id
+                .as_i64()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| bad("EXE reply id must be a non-negative integer".into()))?;
             let ok = match v.get("ok") {
                 Some(Json::Bool(b)) => *b,
                 _ => return Err(bad("EXE reply needs a boolean ok".into())),
             };
-            let msg = v.get("msg").and_then(Json::as_str).unwrap_or("").to_string();
+            let msg = v
+                .get("msg")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_string();
             return Ok(ExeFrame::Reply {
                 id: id as u64,
                 ok,
@@ -226,7 +261,10 @@ pub fn snapshot_data_url(raw: &str) -> Option<String> {
     if rest.is_empty() {
         return None;
     }
-    Some(format!("data:{};base64,{rest}", mime.unwrap_or("image/png")))
+    Some(format!(
+        "data:{};base64,{rest}",
+        mime.unwrap_or("image/png")
+    ))
 }
 
 #[cfg(test)]
@@ -242,11 +280,29 @@ mod tests {
         assert_eq!(e.code, ErrorCode::BadMessage);
         let e = PushMsg::decode(r#"{"msgType":12345,"sid":"S-1","data":{}}"#).unwrap_err();
         assert_eq!(e.code, ErrorCode::UnknownMsgType);
-        assert_eq!(PushMsg::decode(r#"{"msgType":50200,"sid":"S-1","data":{}}"#).unwrap_err().code, ErrorCode::BadMessage);
-        assert_eq!(PushMsg::decode(r#"{"msgType":50203,"sid":"S-1","data":{"url":1}}"#).unwrap_err().code, ErrorCode::BadMessage);
+        assert_eq!(
+            PushMsg::decode(r#"{"msgType":50200,"sid":"S-1","data":{}}"#)
+                .unwrap_err()
+                .code,
+            ErrorCode::BadMessage
+        );
+        assert_eq!(
+            PushMsg::decode(r#"{"msgType":50203,"sid":"S-1","data":{"url":1}}"#)
+                .unwrap_err()
+                .code,
+            ErrorCode::BadMessage
+        );
         assert!(PushMsg::decode(r#"{"msgType":30017,"sid":"S-1"}"#).is_ok());
-        assert_eq!(PushMsg::decode(r#"{"msgType":30017}"#).unwrap_err().code, ErrorCode::BadMessage);
-        assert_eq!(PushMsg::decode(r#"{"msgType":30017.5,"sid":"x"}"#).unwrap_err().code, ErrorCode::BadMessage);
+        assert_eq!(
+            PushMsg::decode(r#"{"msgType":30017}"#).unwrap_err().code,
+            ErrorCode::BadMessage
+        );
+        assert_eq!(
+            PushMsg::decode(r#"{"msgType":30017.5,"sid":"x"}"#)
+                .unwrap_err()
+                .code,
+            ErrorCode::BadMessage
+        );
     }
 
     #[test]
@@ -264,17 +320,36 @@ mod tests {
 
     #[test]
     fn envelope() {
-        assert_eq!(Envelope::decode(r#"{"code":0,"msg":"ok","data":{"a":1}}"#).unwrap().code, 0);
+        assert_eq!(
+            Envelope::decode(r#"{"code":0,"msg":"ok","data":{"a":1}}"#)
+                .unwrap()
+                .code,
+            0
+        );
         assert_eq!(Envelope::decode(r#"{"code":300003}"#).unwrap().msg, None);
         for b in ["", "<html>", "[]", r#"{"code":"0"}"#, r#"{"msg":"x"}"#] {
-            assert_eq!(Envelope::decode(b).unwrap_err().code, ErrorCode::BadResponse, "{b}");
+            assert_eq!(
+                Envelope::decode(b).unwrap_err().code,
+                ErrorCode::BadResponse,
+                "{b}"
+            );
         }
     }
 
     #[test]
     fn exe_frames() {
-        assert!(matches!(ExeFrame::decode(r#"{"id":3,"ok":true,"data":{"exeVersion":"1"}}"#).unwrap(), ExeFrame::Reply { id: 3, ok: true, .. }));
-        assert!(matches!(ExeFrame::decode(r#"{"event":"stream","sid":"S","status":"playing"}"#).unwrap(), ExeFrame::Event(_)));
+        assert!(matches!(
+            ExeFrame::decode(r#"{"id":3,"ok":true,"data":{"exeVersion":"1"}}"#).unwrap(),
+            ExeFrame::Reply {
+                id: 3,
+                ok: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            ExeFrame::decode(r#"{"event":"stream","sid":"S","status":"playing"}"#).unwrap(),
+            ExeFrame::Event(_)
+        ));
         assert!(ExeFrame::decode(r#"{"id":"3","ok":true}"#).is_err());
         assert!(ExeFrame::decode("garbage").is_err());
         assert!(ExeFrame::decode(r#"{"x":1}"#).is_err());
@@ -282,9 +357,18 @@ mod tests {
 
     #[test]
     fn snapshot_prefix() {
-        assert_eq!(snapshot_data_url("iVBOR").unwrap(), "data:image/png;base64,iVBOR");
-        assert_eq!(snapshot_data_url("data:image/jpeg;base64,/9j/").unwrap(), "data:image/jpeg;base64,/9j/");
-        assert_eq!(snapshot_data_url("data:image/png;base64,data:image/png;base64,iV").unwrap(), "data:image/png;base64,iV");
+        assert_eq!(
+            snapshot_data_url("iVBOR").unwrap(),
+            "data:image/png;base64,iVBOR"
+        );
+        assert_eq!(
+            snapshot_data_url("data:image/jpeg;base64,/9j/").unwrap(),
+            "data:image/jpeg;base64,/9j/"
+        );
+        assert_eq!(
+            snapshot_data_url("data:image/png;base64,data:image/png;base64,iV").unwrap(),
+            "data:image/png;base64,iV"
+        );
         assert_eq!(snapshot_data_url(""), None);
     }
 }

@@ -74,7 +74,10 @@ pub struct ConfigError {
 }
 
 fn bad(field: &'static str, why: &str) -> ConfigError {
-    ConfigError { field, msg: format!("RtVideo: invalid option `{field}`: {why}") }
+    ConfigError {
+        field,
+        msg: format!("RtVideo: invalid option `{field}`: {why}"),
+    }
 }
 
 fn opt_str(o: &Json, field: &'static str) -> Result<Option<String>, ConfigError> {
@@ -94,9 +97,14 @@ fn req_str(o: &Json, field: &'static str) -> Result<String, ConfigError> {
 }
 
 fn url(o: &Json, field: &'static str, schemes: &[&str]) -> Result<Option<String>, ConfigError> {
-    let Some(u) = opt_str(o, field)? else { return Ok(None) };
+    let Some(u) = opt_str(o, field)? else {
+        return Ok(None);
+    };
     if !schemes.iter().any(|s| u.starts_with(s)) || u.len() <= schemes[0].len() {
-        return Err(bad(field, &format!("must be an absolute {} URL", schemes.join("/"))));
+        return Err(bad(
+            field,
+            &format!("must be an absolute {} URL", schemes.join("/")),
+        ));
     }
     Ok(Some(u))
 }
@@ -112,7 +120,10 @@ fn millis(o: &Json, field: &'static str, default: f64) -> Result<f64, ConfigErro
     match o.get(field) {
         None | Some(Json::Null) => Ok(default),
         Some(Json::Num(n)) if n.is_finite() && *n > 0.0 && *n <= 600_000.0 => Ok(*n),
-        Some(_) => Err(bad(field, "must be a number of milliseconds between 1 and 600000")),
+        Some(_) => Err(bad(
+            field,
+            "must be a number of milliseconds between 1 and 600000",
+        )),
     }
 }
 
@@ -133,9 +144,17 @@ impl Config {
         };
         let http = ["http://", "https://"];
         let explicit = [
-            ("sseServerUrl", url(o, "sseServerUrl", &http)?, "push-client/"),
+            (
+                "sseServerUrl",
+                url(o, "sseServerUrl", &http)?,
+                "push-client/",
+            ),
             ("videoServiceUrl", url(o, "videoServiceUrl", &http)?, "rtv/"),
-            ("stateServiceUrl", url(o, "stateServiceUrl", &http)?, "dispatch/"),
+            (
+                "stateServiceUrl",
+                url(o, "stateServiceUrl", &http)?,
+                "dispatch/",
+            ),
         ];
         let mut urls = Vec::with_capacity(3);
         for (field, given, path) in explicit {
@@ -146,10 +165,12 @@ impl Config {
             }
         }
         let token = opt_str(o, "token")?;
-        let exe_url = url(o, "exeUrl", &["ws://", "wss://"])?.unwrap_or_else(|| DEFAULT_EXE_URL.to_string());
+        let exe_url =
+            url(o, "exeUrl", &["ws://", "wss://"])?.unwrap_or_else(|| DEFAULT_EXE_URL.to_string());
         let log_level = match opt_str(o, "logLevel")? {
             None => LogLevel::Warn,
-            Some(s) => LogLevel::parse(&s).ok_or_else(|| bad("logLevel", "must be silent, error, warn, info or debug"))?,
+            Some(s) => LogLevel::parse(&s)
+                .ok_or_else(|| bad("logLevel", "must be silent, error, warn, info or debug"))?,
         };
         let state_url = urls.pop().unwrap_or_default();
         let video_url = urls.pop().unwrap_or_default();
@@ -175,7 +196,9 @@ pub fn encode_query(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for b in v.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -196,25 +219,74 @@ mod tests {
         assert_eq!(c.sse_url, "http://127.0.0.1:8686/push-client/");
         assert_eq!(c.video_url, "http://127.0.0.1:8686/rtv/");
         assert_eq!(c.state_url, "http://127.0.0.1:8686/dispatch/");
-        let c = cfg(r#"{"systemCode":"S","account":"a","profile":"test","videoServiceUrl":"http://x/v"}"#).unwrap();
+        let c = cfg(
+            r#"{"systemCode":"S","account":"a","profile":"test","videoServiceUrl":"http://x/v"}"#,
+        )
+        .unwrap();
         assert_eq!(c.video_url, "http://x/v/");
-        assert_eq!(c.sse_url, "https://proxytest.sinosafe.com.cn/zzlp01/push-client/");
+        assert_eq!(
+            c.sse_url,
+            "https://proxytest.sinosafe.com.cn/zzlp01/push-client/"
+        );
         assert_eq!(c.exe_url, DEFAULT_EXE_URL);
     }
 
     #[test]
     fn errors_name_the_field() {
-        assert_eq!(cfg(r#"{"account":"a","profile":"dev"}"#).unwrap_err().field, "systemCode");
-        assert!(cfg(r#"{"account":"a","profile":"dev"}"#).unwrap_err().msg.contains("systemCode"));
-        assert_eq!(cfg(r#"{"systemCode":"S","profile":"dev"}"#).unwrap_err().field, "account");
+        assert_eq!(
+            cfg(r#"{"account":"a","profile":"dev"}"#).unwrap_err().field,
+            "systemCode"
+        );
+        assert!(cfg(r#"{"account":"a","profile":"dev"}"#)
+            .unwrap_err()
+            .msg
+            .contains("systemCode"));
+        assert_eq!(
+            cfg(r#"{"systemCode":"S","profile":"dev"}"#)
+                .unwrap_err()
+                .field,
+            "account"
+        );
         let all = r#""sseServerUrl":"http://a/","videoServiceUrl":"http://a/","stateServiceUrl":"http://a/""#;
-        assert_eq!(cfg(&format!(r#"{{"systemCode":"S","account":"a","profile":"staging",{all}}}"#)).unwrap_err().field, "profile");
+        assert_eq!(
+            cfg(&format!(
+                r#"{{"systemCode":"S","account":"a","profile":"staging",{all}}}"#
+            ))
+            .unwrap_err()
+            .field,
+            "profile"
+        );
         assert!(cfg(&format!(r#"{{"systemCode":"S","account":"a",{all}}}"#)).is_ok());
-        assert_eq!(cfg(r#"{"systemCode":"S","account":"a"}"#).unwrap_err().field, "sseServerUrl");
-        assert_eq!(cfg(r#"{"systemCode":1,"account":"a","profile":"dev"}"#).unwrap_err().field, "systemCode");
-        assert_eq!(cfg(r#"{"systemCode":"S","account":"a","profile":"dev","token":5}"#).unwrap_err().field, "token");
-        assert_eq!(cfg(r#"{"systemCode":"S","account":"a","profile":"dev","exeUrl":"http://x"}"#).unwrap_err().field, "exeUrl");
-        assert_eq!(cfg(r#"{"systemCode":"S","account":"a","profile":"dev","httpTimeout":-1}"#).unwrap_err().field, "httpTimeout");
+        assert_eq!(
+            cfg(r#"{"systemCode":"S","account":"a"}"#)
+                .unwrap_err()
+                .field,
+            "sseServerUrl"
+        );
+        assert_eq!(
+            cfg(r#"{"systemCode":1,"account":"a","profile":"dev"}"#)
+                .unwrap_err()
+                .field,
+            "systemCode"
+        );
+        assert_eq!(
+            cfg(r#"{"systemCode":"S","account":"a","profile":"dev","token":5}"#)
+                .unwrap_err()
+                .field,
+            "token"
+        );
+        assert_eq!(
+            cfg(r#"{"systemCode":"S","account":"a","profile":"dev","exeUrl":"http://x"}"#)
+                .unwrap_err()
+                .field,
+            "exeUrl"
+        );
+        assert_eq!(
+            cfg(r#"{"systemCode":"S","account":"a","profile":"dev","httpTimeout":-1}"#)
+                .unwrap_err()
+                .field,
+            "httpTimeout"
+        );
         assert_eq!(cfg("null").unwrap_err().field, "options");
     }
 

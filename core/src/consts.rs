@@ -22,7 +22,13 @@ pub enum State {
 
 impl State {
     /// Every state, in table order.
-    pub const ALL: [State; 5] = [State::Disconnected, State::Ready, State::Leave, State::Wait, State::Busy];
+    pub const ALL: [State; 5] = [
+        State::Disconnected,
+        State::Ready,
+        State::Leave,
+        State::Wait,
+        State::Busy,
+    ];
 
     /// The wire/JS string.
     pub fn as_str(self) -> &'static str {
@@ -160,7 +166,13 @@ impl MsgType {
 
     /// One of the four "call is over" codes.
     pub fn is_hangup(self) -> bool {
-        matches!(self, MsgType::AUTO_END_SESSION | MsgType::USER_INTERRUPT | MsgType::USER_OFF_LINE | MsgType::END_SESSION)
+        matches!(
+            self,
+            MsgType::AUTO_END_SESSION
+                | MsgType::USER_INTERRUPT
+                | MsgType::USER_OFF_LINE
+                | MsgType::END_SESSION
+        )
     }
 }
 
@@ -192,7 +204,11 @@ pub const HTTP_BACK: &[(i64, &str)] = &[
 
 /// The text for a business code; a generic text for codes not in the table.
 pub fn http_back_text(code: i64) -> &'static str {
-    HTTP_BACK.iter().find(|(c, _)| *c == code).map(|(_, t)| *t).unwrap_or("操作失败")
+    HTTP_BACK
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, t)| *t)
+        .unwrap_or("操作失败")
 }
 
 /// `RtVideo.Consts` as a JavaScript object literal (the JS glue and the

@@ -83,7 +83,11 @@ pub struct SdkError {
 impl SdkError {
     /// An error without extra members.
     pub fn new(code: ErrorCode, msg: impl Into<String>) -> Self {
-        SdkError { code, msg: msg.into(), extra: Json::Null }
+        SdkError {
+            code,
+            msg: msg.into(),
+            extra: Json::Null,
+        }
     }
 
     /// Adds a member to the payload.
@@ -97,7 +101,10 @@ impl SdkError {
 
     /// The payload object `{code, msg, ...extra}`.
     pub fn to_json(&self) -> Json {
-        let mut o = Json::obj([("code", Json::str(self.code.as_str())), ("msg", Json::str(self.msg.clone()))]);
+        let mut o = Json::obj([
+            ("code", Json::str(self.code.as_str())),
+            ("msg", Json::str(self.msg.clone())),
+        ]);
         if let Json::Obj(extra) = &self.extra {
             for (k, v) in extra {
                 if k != "code" && k != "msg" {
@@ -128,9 +135,10 @@ impl Rejection {
     pub fn to_json(&self) -> Json {
         match self {
             Rejection::Local(e) => e.to_json(),
-            Rejection::Business { code, msg } => {
-                Json::obj([("code", Json::Num(*code as f64)), ("msg", Json::str(msg.clone()))])
-            }
+            Rejection::Business { code, msg } => Json::obj([
+                ("code", Json::Num(*code as f64)),
+                ("msg", Json::str(msg.clone())),
+            ]),
         }
     }
 }

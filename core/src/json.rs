@@ -45,7 +45,10 @@ impl fmt::Display for ParseError {
 impl Json {
     /// Parses a complete JSON text (surrounding whitespace allowed).
     pub fn parse(text: &str) -> Result<Json, ParseError> {
-        let mut p = Parser { s: text.as_bytes(), i: 0 };
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
         let v = p.value(0)?;
         p.ws();
         if p.i != p.s.len() {
@@ -298,12 +301,18 @@ impl Parser<'_> {
             }
         }
         // The slice is ASCII digits/sign/dot/exponent only, so both steps succeed.
-        let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
-        text.parse::<f64>().map(Json::Num).map_err(|_| self.err("bad number"))
+        let text =
+            std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
+        text.parse::<f64>()
+            .map(Json::Num)
+            .map_err(|_| self.err("bad number"))
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
-        let h = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("bad escape"))?;
+        let h = self
+            .s
+            .get(self.i..self.i + 4)
+            .ok_or_else(|| self.err("bad escape"))?;
         let h = std::str::from_utf8(h).map_err(|_| self.err("bad escape"))?;
         let v = u32::from_str_radix(h, 16).map_err(|_| self.err("bad escape"))?;
         self.i += 4;
@@ -322,7 +331,9 @@ impl Parser<'_> {
                 self.i += 1;
             }
             // Input came from &str and we stop only at ASCII bytes: valid UTF-8.
-            out.push_str(std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad utf-8"))?);
+            out.push_str(
+                std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad utf-8"))?,
+            );
             match self.s.get(self.i) {
                 Some(b'"') => {
                     self.i += 1;
@@ -343,7 +354,8 @@ impl Parser<'_> {
                         b't' => out.push('\t'),
                         b'u' => {
                             let mut c = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&c) && self.s[self.i..].starts_with(b"\\u") {
+                            if (0xD800..0xDC00).contains(&c) && self.s[self.i..].starts_with(b"\\u")
+                            {
                                 let save = self.i;
                                 self.i += 2;
                                 let lo = self.hex4()?;
@@ -384,7 +396,19 @@ mod tests {
 
     #[test]
     fn rejects_bad_text() {
-        for t in ["", "{", "{\"a\"}", "[1,]", "01", "tru", "\"\\x\"", "{} x", "1e", "-", "\"\u{1}\""] {
+        for t in [
+            "",
+            "{",
+            "{\"a\"}",
+            "[1,]",
+            "01",
+            "tru",
+            "\"\\x\"",
+            "{} x",
+            "1e",
+            "-",
+            "\"\u{1}\"",
+        ] {
             assert!(Json::parse(t).is_err(), "{t:?} should fail");
         }
     }
@@ -399,7 +423,10 @@ mod tests {
 
     #[test]
     fn surrogate_pairs_and_escapes() {
-        assert_eq!(Json::parse(r#""\ud83d\ude00\u4e2d""#).unwrap(), Json::str("😀中"));
+        assert_eq!(
+            Json::parse(r#""\ud83d\ude00\u4e2d""#).unwrap(),
+            Json::str("😀中")
+        );
         assert_eq!(Json::str("\u{1}").to_string(), r#""\u0001""#);
     }
 }

@@ -136,9 +136,11 @@ impl Method {
             | Method::AcceptAddPerson
             | Method::RefuseAddPerson
             | Method::QuitAddPerson => ArgShape::SidObj,
-            Method::AskChangePerson | Method::CancelChangePerson | Method::AskAddPerson | Method::CancelAddPerson | Method::RemoveAddPerson => {
-                ArgShape::SidNewerObj
-            }
+            Method::AskChangePerson
+            | Method::CancelChangePerson
+            | Method::AskAddPerson
+            | Method::CancelAddPerson
+            | Method::RemoveAddPerson => ArgShape::SidNewerObj,
         }
     }
 

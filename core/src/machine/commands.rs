@@ -58,20 +58,29 @@ impl Agent {
         let presence = presence_of(method);
         if let Some(p) = self.http.iter_mut().find(|p| match &p.kind {
             HttpKind::Command { method: m, args: a } => *m == method && *a == args,
-            HttpKind::Presence { state, sync: false } => Some(*state) == presence && !p.calls.is_empty(),
+            HttpKind::Presence { state, sync: false } => {
+                Some(*state) == presence && !p.calls.is_empty()
+            }
             _ => false,
         }) {
             p.calls.push(call);
             return;
         }
-        if method == Method::Snapshot && self.join_snapshot(call, args.snapshot_type.unwrap_or("player")) {
+        if method == Method::Snapshot
+            && self.join_snapshot(call, args.snapshot_type.unwrap_or("player"))
+        {
             return;
         }
         if let Err(e) = self.check_allowed(method, &args) {
             return self.fail(call, e);
         }
         if let Some(state) = presence {
-            self.send_http(HttpKind::Presence { state, sync: false }, vec![("state", Json::str(state))], vec![call], false);
+            self.send_http(
+                HttpKind::Presence { state, sync: false },
+                vec![("state", Json::str(state))],
+                vec![call],
+                false,
+            );
             return;
         }
         if method == Method::Snapshot {
@@ -93,7 +102,9 @@ impl Agent {
     fn check_allowed(&self, method: Method, args: &Args) -> Result<(), SdkError> {
         let c = self.call.as_ref();
         let ringing = |r: Ring| self.state == State::Wait && c.is_some_and(|c| c.ring == Some(r));
-        let in_call = |role: Role| self.state == State::Busy && c.is_some_and(|c| c.ring.is_none() && c.role == role);
+        let in_call = |role: Role| {
+            self.state == State::Busy && c.is_some_and(|c| c.ring.is_none() && c.role == role)
+        };
         let owner = in_call(Role::Owner);
         let allowed = match method {
             Method::Rest => self.state == State::Ready,
@@ -111,12 +122,20 @@ impl Agent {
         };
         let name = method.js_name();
         if !allowed {
-            return Err(SdkError::new(ErrorCode::InvalidState, format!("{name}() 不能在当前状态 {} 调用", self.state))
-                .with("state", Json::str(self.state.as_str())));
+            return Err(SdkError::new(
+                ErrorCode::InvalidState,
+                format!("{name}() 不能在当前状态 {} 调用", self.state),
+            )
+            .with("state", Json::str(self.state.as_str())));
         }
-        let (Some(c), Some(sid)) = (c, args.sid.as_deref()) else { return Ok(()) };
+        let (Some(c), Some(sid)) = (c, args.sid.as_deref()) else {
+            return Ok(());
+        };
         if c.sid != sid {
-            return Err(SdkError::new(ErrorCode::InvalidArgument, format!("{name}(): sid {sid} 不是当前会话 {}", c.sid)));
+            return Err(SdkError::new(
+                ErrorCode::InvalidArgument,
+                format!("{name}(): sid {sid} 不是当前会话 {}", c.sid),
+            ));
         }
         let expected = match method {
             Method::CancelChangePerson => c.change_pending.as_deref(),
@@ -125,22 +144,41 @@ impl Agent {
             _ => return Ok(()),
         };
         if expected != args.newer.as_deref() {
-            return Err(SdkError::new(ErrorCode::InvalidArgument, format!("{name}(): newer 不是 {}", expected.unwrap_or("-"))));
+            return Err(SdkError::new(
+                ErrorCode::InvalidArgument,
+                format!("{name}(): newer 不是 {}", expected.unwrap_or("-")),
+            ));
         }
         Ok(())
     }
 
     /// Queues a POST with `systemCode` and `account` added to the body.
-    pub(crate) fn send_http(&mut self, kind: HttpKind, fields: Vec<(&str, Json)>, calls: Vec<CallId>, keepalive: bool) -> ReqId {
+    pub(crate) fn send_http(
+        &mut self,
+        kind: HttpKind,
+        fields: Vec<(&str, Json)>,
+        calls: Vec<CallId>,
+        keepalive: bool,
+    ) -> ReqId {
         let id = self.next_req;
         self.next_req = self.next_req.wrapping_add(1).max(1);
-        let mut body = Json::obj([("systemCode", Json::str(self.cfg.system_code.clone())), ("account", Json::str(self.cfg.account.clone()))]);
+        let mut body = Json::obj([
+            ("systemCode", Json::str(self.cfg.system_code.clone())),
+            ("account", Json::str(self.cfg.account.clone())),
+        ]);
         for (k, v) in fields {
             body.set(k, v);
         }
-        let base = if matches!(kind, HttpKind::Presence { .. } | HttpKind::Heartbeat) { &self.cfg.state_url } else { &self.cfg.video_url };
+        let base = if matches!(kind, HttpKind::Presence { .. } | HttpKind::Heartbeat) {
+            &self.cfg.state_url
+        } else {
+            &self.cfg.video_url
+        };
         let url = format!("{base}{}", kind.path());
-        self.log(crate::LogLevel::Debug, format!("POST {} {body}", kind.path()));
+        self.log(
+            crate::LogLevel::Debug,
+            format!("POST {} {body}", kind.path()),
+        );
         self.out.push_back(Output::Http(HttpRequest {
             id,
             url,
@@ -156,14 +194,28 @@ impl Agent {
     }
 
     pub(crate) fn on_http(&mut self, id: ReqId, outcome: HttpOutcome) {
-        let Some(i) = self.http.iter().position(|p| p.id == id) else { return };
+        let Some(i) = self.http.iter().position(|p| p.id == id) else {
+            return;
+        };
         let PendingHttp { kind, calls, .. } = self.http.remove(i);
         let op = kind.path();
         let env = match outcome {
-            HttpOutcome::Response { status, body } if (200..300).contains(&status) => Envelope::decode(&body),
-            HttpOutcome::Response { status, .. } => Err(SdkError::new(ErrorCode::HttpError, format!("{op}: HTTP {status}")).with("status", Json::Num(status as f64))),
-            HttpOutcome::NetworkError(m) => Err(SdkError::new(ErrorCode::HttpError, format!("{op}: 网络错误 {m}"))),
-            HttpOutcome::Timeout => Err(SdkError::new(ErrorCode::Timeout, format!("{op}: 请求超时 ({} ms)", self.cfg.http_timeout_ms))),
+            HttpOutcome::Response { status, body } if (200..300).contains(&status) => {
+                Envelope::decode(&body)
+            }
+            HttpOutcome::Response { status, .. } => Err(SdkError::new(
+                ErrorCode::HttpError,
+                format!("{op}: HTTP {status}"),
+            )
+            .with("status", Json::Num(status as f64))),
+            HttpOutcome::NetworkError(m) => Err(SdkError::new(
+                ErrorCode::HttpError,
+                format!("{op}: 网络错误 {m}"),
+            )),
+            HttpOutcome::Timeout => Err(SdkError::new(
+                ErrorCode::Timeout,
+                format!("{op}: 请求超时 ({} ms)", self.cfg.http_timeout_ms),
+            )),
         }
         .map_err(|e| e.with("op", Json::str(op)));
         let sid = match &kind {
@@ -173,7 +225,9 @@ impl Agent {
         // Business failure: HTTP_BACK event + numeric rejection, no `error`.
         let result = match env {
             Ok(env) if env.code != 0 => {
-                let msg = env.msg.unwrap_or_else(|| http_back_text(env.code).to_string());
+                let msg = env
+                    .msg
+                    .unwrap_or_else(|| http_back_text(env.code).to_string());
                 self.emit(
                     EventType::HttpBack,
                     Json::obj([
@@ -183,7 +237,10 @@ impl Agent {
                         ("msg", Json::str(msg.clone())),
                     ]),
                 );
-                Err(Rejection::Business { code: env.code, msg })
+                Err(Rejection::Business {
+                    code: env.code,
+                    msg,
+                })
             }
             Ok(env) => Ok(env.data),
             Err(e) => Err(Rejection::Local(e)),
@@ -191,7 +248,10 @@ impl Agent {
         match kind {
             HttpKind::Heartbeat => {
                 if let Err(r) = result {
-                    self.log(crate::LogLevel::Warn, format!("heartbeat failed: {:?}", r.to_json().to_string()));
+                    self.log(
+                        crate::LogLevel::Warn,
+                        format!("heartbeat failed: {:?}", r.to_json().to_string()),
+                    );
                 }
             }
             HttpKind::SessionCurrent => self.on_session_current(id, result),
@@ -210,8 +270,17 @@ impl Agent {
             HttpKind::Command { method, args } => {
                 match &result {
                     Ok(_) => self.apply_success(method, &args),
-                    Err(_) if matches!(method, Method::AcceptChangePerson | Method::AcceptAddPerson) => {
-                        if let Some(c) = self.call.as_mut().filter(|c| Some(&c.sid) == args.sid.as_ref()) {
+                    Err(_)
+                        if matches!(
+                            method,
+                            Method::AcceptChangePerson | Method::AcceptAddPerson
+                        ) =>
+                    {
+                        if let Some(c) = self
+                            .call
+                            .as_mut()
+                            .filter(|c| Some(&c.sid) == args.sid.as_ref())
+                        {
                             c.accept_sent = false;
                         }
                     }
@@ -234,7 +303,13 @@ impl Agent {
 
     /// The platform accepted a command: apply its effect if the call is still the same.
     fn apply_success(&mut self, method: Method, args: &Args) {
-        let Some(c) = self.call.as_mut().filter(|c| Some(&c.sid) == args.sid.as_ref()) else { return };
+        let Some(c) = self
+            .call
+            .as_mut()
+            .filter(|c| Some(&c.sid) == args.sid.as_ref())
+        else {
+            return;
+        };
         match method {
             Method::Answer if c.ring == Some(Ring::Incoming) => {
                 c.ring = None;
@@ -242,7 +317,11 @@ impl Agent {
                 self.set_state(State::Busy);
                 self.exe_start();
             }
-            Method::Refuse | Method::RefuseChangePerson | Method::RefuseAddPerson if c.ring.is_some() => self.end_call(false),
+            Method::Refuse | Method::RefuseChangePerson | Method::RefuseAddPerson
+                if c.ring.is_some() =>
+            {
+                self.end_call(false)
+            }
             Method::HangUp | Method::QuitAddPerson if c.ring.is_none() => self.end_call(true),
             Method::AskChangePerson => c.change_pending = args.newer.clone(),
             Method::CancelChangePerson => c.change_pending = None,

@@ -41,7 +41,12 @@ impl Agent {
         }
         self.log(LogLevel::Debug, format!("EXE <- {frame}"));
         self.out.push_back(Output::ExeSend(frame.to_string()));
-        self.exe_pending.push(PendingExe { id, kind, deadline: self.now + self.cfg.exe_timeout_ms, calls });
+        self.exe_pending.push(PendingExe {
+            id,
+            kind,
+            deadline: self.now + self.cfg.exe_timeout_ms,
+            calls,
+        });
     }
 
     pub(crate) fn on_exe_opened(&mut self) {
@@ -49,30 +54,48 @@ impl Agent {
             return;
         }
         self.exe = LinkState::Handshake;
-        let params = Json::obj([("account", Json::str(self.cfg.account.clone())), ("sdkVersion", Json::str(env!("CARGO_PKG_VERSION")))]);
+        let params = Json::obj([
+            ("account", Json::str(self.cfg.account.clone())),
+            ("sdkVersion", Json::str(env!("CARGO_PKG_VERSION"))),
+        ]);
         self.exe_request("hello", params, ExeKind::Hello, Vec::new());
     }
 
     /// Tells the EXE to start the current call's streams (when the link is up).
     pub(crate) fn exe_start(&mut self) {
-        let Some(c) = self.call.as_ref().filter(|c| c.ring.is_none()) else { return };
+        let Some(c) = self.call.as_ref().filter(|c| c.ring.is_none()) else {
+            return;
+        };
         if !self.exe.is_up() || self.state != State::Busy {
             return; // sent again by `exe_up()` when the link returns
         }
-        let params = Json::obj([("sid", Json::str(c.sid.clone())), ("streams", c.streams.clone())]);
+        let params = Json::obj([
+            ("sid", Json::str(c.sid.clone())),
+            ("streams", c.streams.clone()),
+        ]);
         let sid = c.sid.clone();
         self.exe_request("start", params, ExeKind::Start { sid }, Vec::new());
     }
 
     pub(crate) fn exe_stop(&mut self, sid: &str) {
         if self.exe.is_up() {
-            self.exe_request("stop", Json::obj([("sid", Json::str(sid))]), ExeKind::Stop, Vec::new());
+            self.exe_request(
+                "stop",
+                Json::obj([("sid", Json::str(sid))]),
+                ExeKind::Stop,
+                Vec::new(),
+            );
         }
     }
 
     /// A second snapshot of the same type while one is pending joins it.
     pub(crate) fn join_snapshot(&mut self, call: CallId, kind: &str) -> bool {
-        match self.exe_pending.iter_mut().find(|p| p.kind == ExeKind::Snapshot { kind: static_kind(kind) }) {
+        match self.exe_pending.iter_mut().find(|p| {
+            p.kind
+                == ExeKind::Snapshot {
+                    kind: static_kind(kind),
+                }
+        }) {
             Some(p) => {
                 p.calls.push(call);
                 true
@@ -83,9 +106,17 @@ impl Agent {
 
     pub(crate) fn exe_snapshot(&mut self, call: CallId, kind: &'static str) {
         if !self.exe.is_up() {
-            return self.fail(call, SdkError::new(ErrorCode::ExeLinkLost, "本地视频客户端未连接, 无法截图"));
+            return self.fail(
+                call,
+                SdkError::new(ErrorCode::ExeLinkLost, "本地视频客户端未连接, 无法截图"),
+            );
         }
-        self.exe_request("snapshot", Json::obj([("type", Json::str(kind))]), ExeKind::Snapshot { kind }, vec![call]);
+        self.exe_request(
+            "snapshot",
+            Json::obj([("type", Json::str(kind))]),
+            ExeKind::Snapshot { kind },
+            vec![call],
+        );
     }
 
     pub(crate) fn on_exe_text(&mut self, text: &str) {
@@ -98,14 +129,34 @@ impl Agent {
         };
         let (id, ok, data, code, msg) = match frame {
             ExeFrame::Event(f) => return self.on_exe_event(f),
-            ExeFrame::Reply { id, ok, data, code, msg } => (id, ok, data, code, msg),
+            ExeFrame::Reply {
+                id,
+                ok,
+                data,
+                code,
+                msg,
+            } => (id, ok, data, code, msg),
         };
         let Some(i) = self.exe_pending.iter().position(|p| p.id == id) else {
-            return self.report(SdkError::new(ErrorCode::UnknownReply, format!("EXE reply to unknown request id {id}")));
+            return self.report(SdkError::new(
+                ErrorCode::UnknownReply,
+                format!("EXE reply to unknown request id {id}"),
+            ));
         };
         let p = self.exe_pending.remove(i);
         let failure = || {
-            SdkError::new(ErrorCode::ExeError, format!("EXE: {}", if msg.is_empty() { "request failed" } else { &msg })).with("exeCode", code.clone())
+            SdkError::new(
+                ErrorCode::ExeError,
+                format!(
+                    "EXE: {}",
+                    if msg.is_empty() {
+                        "request failed"
+                    } else {
+                        &msg
+                    }
+                ),
+            )
+            .with("exeCode", code.clone())
         };
         match p.kind {
             ExeKind::Hello if ok => self.exe_up(),
@@ -121,7 +172,12 @@ impl Agent {
                     (true, None) => {}
                     (false, _) => {
                         // The call stays busy so that the agent can hang up.
-                        let ev = Json::obj([("code", code.clone()), ("msg", Json::str(msg.clone())), ("cmd", Json::str("start")), ("sid", Json::str(sid))]);
+                        let ev = Json::obj([
+                            ("code", code.clone()),
+                            ("msg", Json::str(msg.clone())),
+                            ("cmd", Json::str("start")),
+                            ("sid", Json::str(sid)),
+                        ]);
                         self.emit(EventType::ExeEvent, ev);
                         self.report(failure());
                     }
@@ -130,14 +186,21 @@ impl Agent {
             ExeKind::Stop if !ok => self.report(failure()),
             ExeKind::Stop => {}
             ExeKind::Snapshot { kind } => {
-                let url = data.get("base64").and_then(Json::as_str).and_then(snapshot_data_url);
+                let url = data
+                    .get("base64")
+                    .and_then(Json::as_str)
+                    .and_then(snapshot_data_url);
                 let result = match (ok, url) {
                     (true, Some(url)) => {
-                        let shot = Json::obj([("type", Json::str(kind)), ("base64", Json::str(url))]);
+                        let shot =
+                            Json::obj([("type", Json::str(kind)), ("base64", Json::str(url))]);
                         self.emit(EventType::Snapshot, shot.clone());
                         Ok(shot)
                     }
-                    (true, None) => Err(SdkError::new(ErrorCode::BadMessage, "EXE snapshot reply without base64 image")),
+                    (true, None) => Err(SdkError::new(
+                        ErrorCode::BadMessage,
+                        "EXE snapshot reply without base64 image",
+                    )),
                     (false, _) => Err(failure()),
                 };
                 if let Err(e) = &result {
@@ -152,13 +215,20 @@ impl Agent {
 
     /// Unsolicited frame → EXE_EVENT with the whole frame, `code`/`msg` always present.
     fn on_exe_event(&mut self, mut f: Json) {
-        let event = f.get("event").and_then(Json::as_str).unwrap_or("").to_string();
+        let event = f
+            .get("event")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
         if f.get("code").is_none() {
             f.set("code", Json::str(format!("EXE_{}", event.to_uppercase())));
         }
         if f.get("msg").is_none() {
             let detail = f.get("status").and_then(Json::as_str).unwrap_or("");
-            f.set("msg", Json::str(format!("{event} {detail}").trim().to_string()));
+            f.set(
+                "msg",
+                Json::str(format!("{event} {detail}").trim().to_string()),
+            );
         }
         self.emit(EventType::ExeEvent, f);
     }
@@ -169,7 +239,10 @@ impl Agent {
             return;
         }
         self.out.push_back(Output::CloseExe);
-        self.exe_down(format!("本地视频客户端 {} ms 内未应答", self.cfg.exe_timeout_ms));
+        self.exe_down(format!(
+            "本地视频客户端 {} ms 内未应答",
+            self.cfg.exe_timeout_ms
+        ));
     }
 
     /// The link is gone: every waiting request fails.

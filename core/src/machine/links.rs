@@ -23,6 +23,8 @@ pub(crate) const STABLE_MS: Millis = 10_000.0;
 pub(crate) const PING_SILENCE_MS: Millis = 45_000.0;
 /// Heartbeat period (SPEC §4.3; the platform drops agents silent for 60 s).
 pub(crate) const HEARTBEAT_MS: Millis = 20_000.0;
+/// How early a heartbeat may go out when an input (not the timer) runs.
+pub(crate) const HEARTBEAT_SLACK_MS: Millis = 5_000.0;
 
 /// Where a link is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -83,7 +85,12 @@ impl Sync {
 impl Agent {
     pub(crate) fn open_push(&mut self) {
         let c = &self.cfg;
-        let mut url = format!("{}subscribe?systemCode={}&account={}", c.sse_url, encode_query(&c.system_code), encode_query(&c.account));
+        let mut url = format!(
+            "{}subscribe?systemCode={}&account={}",
+            c.sse_url,
+            encode_query(&c.system_code),
+            encode_query(&c.account)
+        );
         if let Some(t) = &c.token {
             url += &format!("&token={}", encode_query(t));
         }
@@ -92,14 +99,22 @@ impl Agent {
         }
         self.push = LinkState::Connecting;
         self.last_push_activity = self.now;
-        self.log(LogLevel::Info, format!("opening push channel for {}", self.cfg.account));
+        self.log(
+            LogLevel::Info,
+            format!("opening push channel for {}", self.cfg.account),
+        );
         self.out.push_back(Output::OpenPush { url });
     }
 
     pub(crate) fn open_exe(&mut self) {
         self.exe = LinkState::Connecting;
-        self.log(LogLevel::Info, format!("opening EXE link {}", self.cfg.exe_url));
-        self.out.push_back(Output::OpenExe { url: self.cfg.exe_url.clone() });
+        self.log(
+            LogLevel::Info,
+            format!("opening EXE link {}", self.cfg.exe_url),
+        );
+        self.out.push_back(Output::OpenExe {
+            url: self.cfg.exe_url.clone(),
+        });
     }
 
     pub(crate) fn on_push_opened(&mut self) {
@@ -114,7 +129,13 @@ impl Agent {
 
     pub(crate) fn on_push_down(&mut self, status: Option<u16>, wrong_type: bool) {
         if let Some(s @ (401 | 403)) = status {
-            self.report(SdkError::new(ErrorCode::Auth, format!("推送通道拒绝了凭证 (HTTP {s}); 请用有效 token 重新创建 RtVideo")).with("status", Json::Num(s as f64)));
+            self.report(
+                SdkError::new(
+                    ErrorCode::Auth,
+                    format!("推送通道拒绝了凭证 (HTTP {s}); 请用有效 token 重新创建 RtVideo"),
+                )
+                .with("status", Json::Num(s as f64)),
+            );
             self.finish();
             return;
         }
@@ -131,14 +152,19 @@ impl Agent {
                 (Some(s), _) => format!("HTTP {s}"),
                 (None, _) => "network error".to_string(),
             };
-            let mut e = SdkError::new(ErrorCode::PushLinkLost, format!("推送通道断开 ({why}), 正在重连"));
+            let mut e = SdkError::new(
+                ErrorCode::PushLinkLost,
+                format!("推送通道断开 ({why}), 正在重连"),
+            );
             if let Some(s) = status {
                 e = e.with("status", Json::Num(s as f64));
             }
             self.report(e);
         }
         let delay = self.push_backoff.next_delay(&mut self.rng);
-        self.push = LinkState::Down { retry_at: Some(self.now + delay) };
+        self.push = LinkState::Down {
+            retry_at: Some(self.now + delay),
+        };
         self.link_dropped();
     }
 
@@ -160,11 +186,19 @@ impl Agent {
         }
         if !self.exe_lost_reported {
             self.exe_lost_reported = true;
-            self.emit(EventType::ExeEvent, Json::obj([("code", Json::str("EXE_LINK_LOST")), ("msg", Json::str(why.clone()))]));
+            self.emit(
+                EventType::ExeEvent,
+                Json::obj([
+                    ("code", Json::str("EXE_LINK_LOST")),
+                    ("msg", Json::str(why.clone())),
+                ]),
+            );
             self.report(SdkError::new(ErrorCode::ExeLinkLost, why));
         }
         let delay = self.exe_backoff.next_delay(&mut self.rng);
-        self.exe = LinkState::Down { retry_at: Some(self.now + delay) };
+        self.exe = LinkState::Down {
+            retry_at: Some(self.now + delay),
+        };
         self.link_dropped();
     }
 
@@ -173,7 +207,13 @@ impl Agent {
         self.exe = LinkState::Up { since: self.now };
         if self.exe_lost_reported {
             self.exe_lost_reported = false;
-            self.emit(EventType::ExeEvent, Json::obj([("code", Json::str("EXE_LINK_RESTORED")), ("msg", Json::str("本地视频客户端已重新连接"))]));
+            self.emit(
+                EventType::ExeEvent,
+                Json::obj([
+                    ("code", Json::str("EXE_LINK_RESTORED")),
+                    ("msg", Json::str("本地视频客户端已重新连接")),
+                ]),
+            );
         }
         self.link_restored();
         // Back during a call: the EXE lost its streams, start them again.
@@ -200,7 +240,8 @@ impl Agent {
 
     /// Starts the sync when both links are up and the agent is disconnected.
     pub(crate) fn maybe_sync(&mut self) {
-        let due = matches!(self.sync, Sync::Idle { retry_at } if retry_at.is_none_or(|t| t <= self.now));
+        let due =
+            matches!(self.sync, Sync::Idle { retry_at } if retry_at.is_none_or(|t| t <= self.now));
         if self.state == State::Disconnected && self.push.is_up() && self.exe.is_up() && due {
             let id = self.send_http(HttpKind::SessionCurrent, Vec::new(), Vec::new(), false);
             self.sync = Sync::Session(id);
@@ -218,11 +259,19 @@ impl Agent {
         };
         if data == Json::Null {
             let state = if self.want_leave { "leave" } else { "ready" };
-            let id = self.send_http(HttpKind::Presence { state, sync: true }, vec![("state", Json::str(state))], Vec::new(), false);
+            let id = self.send_http(
+                HttpKind::Presence { state, sync: true },
+                vec![("state", Json::str(state))],
+                Vec::new(),
+                false,
+            );
             self.sync = Sync::Presence(id);
             return;
         }
-        let sid = data.get("sid").and_then(Json::as_str).filter(|s| !s.is_empty());
+        let sid = data
+            .get("sid")
+            .and_then(Json::as_str)
+            .filter(|s| !s.is_empty());
         let role = match data.get("role").and_then(Json::as_str) {
             Some("owner") => Some(Role::Owner),
             Some("participant") => Some(Role::Participant),
@@ -230,7 +279,10 @@ impl Agent {
         };
         let streams = data.get("streams").filter(|s| s.is_obj());
         let (Some(sid), Some(role), Some(streams)) = (sid, role, streams) else {
-            let e = SdkError::new(ErrorCode::BadResponse, "session/current: data needs sid, role and streams");
+            let e = SdkError::new(
+                ErrorCode::BadResponse,
+                "session/current: data needs sid, role and streams",
+            );
             return self.sync_failed(Rejection::Local(e));
         };
         let mut call = Call::ringing(sid, super::Ring::Incoming, streams.clone());
@@ -240,7 +292,11 @@ impl Agent {
         self.connected(State::Busy);
         self.emit(
             EventType::RecoveryCall,
-            Json::obj([("sid", Json::str(sid)), ("role", Json::str(role.as_str())), ("streams", streams.clone())]),
+            Json::obj([
+                ("sid", Json::str(sid)),
+                ("role", Json::str(role.as_str())),
+                ("streams", streams.clone()),
+            ]),
         );
         self.exe_start();
     }
@@ -251,7 +307,11 @@ impl Agent {
             return;
         }
         match result {
-            Ok(_) => self.connected(if self.want_leave { State::Leave } else { State::Ready }),
+            Ok(_) => self.connected(if self.want_leave {
+                State::Leave
+            } else {
+                State::Ready
+            }),
             Err(e) => self.sync_failed(e),
         }
     }
@@ -262,8 +322,13 @@ impl Agent {
         if let Rejection::Local(e) = r {
             self.report(e);
         }
-        let delay = self.sync_backoff.next_delay(&mut self.rng).max(PUSH_BASE_MS);
-        self.sync = Sync::Idle { retry_at: Some(self.now + delay) };
+        let delay = self
+            .sync_backoff
+            .next_delay(&mut self.rng)
+            .max(PUSH_BASE_MS);
+        self.sync = Sync::Idle {
+            retry_at: Some(self.now + delay),
+        };
     }
 
     fn connected(&mut self, state: State) {
@@ -282,25 +347,43 @@ impl Agent {
         // The platform may keep the call; recovery asks `session/current`.
         self.call = None;
         self.set_state(State::Disconnected);
-        self.report(SdkError::new(ErrorCode::Disconnected, format!("连接中断超过 {} ms, 正在自动恢复", self.cfg.grace_ms)));
+        self.report(SdkError::new(
+            ErrorCode::Disconnected,
+            format!("连接中断超过 {} ms, 正在自动恢复", self.cfg.grace_ms),
+        ));
     }
 
     /// `online` / `pageshow` / `reconnect()`: retry whatever is down now.
     pub(crate) fn on_resume(&mut self) {
         if self.push.is_down() {
-            self.push = LinkState::Down { retry_at: Some(self.now) };
+            self.push = LinkState::Down {
+                retry_at: Some(self.now),
+            };
         }
         if self.exe.is_down() {
-            self.exe = LinkState::Down { retry_at: Some(self.now) };
+            self.exe = LinkState::Down {
+                retry_at: Some(self.now),
+            };
         }
         if let Sync::Idle { retry_at: Some(_) } = self.sync {
-            self.sync = Sync::Idle { retry_at: Some(self.now) };
+            self.sync = Sync::Idle {
+                retry_at: Some(self.now),
+            };
         }
         // Shown again after `pagehide` sent `offline`: tell dispatch we're back.
         if self.offline_sent && self.state != State::Disconnected {
             self.offline_sent = false;
-            let state = if self.state == State::Leave { "leave" } else { "ready" };
-            self.send_http(HttpKind::Presence { state, sync: false }, vec![("state", Json::str(state))], Vec::new(), false);
+            let state = if self.state == State::Leave {
+                "leave"
+            } else {
+                "ready"
+            };
+            self.send_http(
+                HttpKind::Presence { state, sync: false },
+                vec![("state", Json::str(state))],
+                Vec::new(),
+                false,
+            );
             self.heartbeat_at = Some(self.now);
         }
     }
@@ -309,7 +392,15 @@ impl Agent {
     pub(crate) fn send_offline(&mut self) {
         if !self.offline_sent {
             self.offline_sent = true;
-            self.send_http(HttpKind::Presence { state: "offline", sync: false }, vec![("state", Json::str("offline"))], Vec::new(), true);
+            self.send_http(
+                HttpKind::Presence {
+                    state: "offline",
+                    sync: false,
+                },
+                vec![("state", Json::str("offline"))],
+                Vec::new(),
+                true,
+            );
         }
     }
 
@@ -317,9 +408,15 @@ impl Agent {
     /// traffic (a ping every 15 s) also drives heartbeats when the browser
     /// throttles the timer of a hidden tab.
     pub(crate) fn run_due(&mut self) {
+        if self.finished {
+            return;
+        }
         let now = self.now;
         if self.push.is_up() && now - self.last_push_activity >= PING_SILENCE_MS {
-            self.log(LogLevel::Warn, "push channel silent for 45 s, reconnecting".into());
+            self.log(
+                LogLevel::Warn,
+                "push channel silent for 45 s, reconnecting".into(),
+            );
             self.out.push_back(Output::ClosePush);
             self.on_push_down(None, false);
         }
@@ -340,7 +437,12 @@ impl Agent {
             self.sync = Sync::Idle { retry_at: None };
             self.maybe_sync();
         }
-        if self.heartbeat_at.is_some_and(|t| t <= now) {
+        // Early by up to HEARTBEAT_SLACK_MS when push traffic wakes us: a hidden
+        // tab's timer may fire only once a minute, pings come every 15 s.
+        if self
+            .heartbeat_at
+            .is_some_and(|t| t - HEARTBEAT_SLACK_MS <= now)
+        {
             if self.state == State::Disconnected {
                 self.heartbeat_at = None;
             } else {

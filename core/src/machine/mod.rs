@@ -173,6 +173,28 @@ impl Agent {
         &self.cfg
     }
 
+    /// Why the internal state breaks an invariant of SPEC §3, if it does
+    /// (for property tests; always `None` in a correct build).
+    #[doc(hidden)]
+    pub fn invariant_violation(&self) -> Option<String> {
+        let c = self.call.as_ref();
+        let bad = match self.state {
+            State::Wait => !c.is_some_and(|c| c.ring.is_some()),
+            State::Busy => !c.is_some_and(|c| c.ring.is_none()),
+            _ => c.is_some(),
+        };
+        if bad {
+            return Some(format!("state {} with call {:?}", self.state, c));
+        }
+        if self.finished && self.state != State::Disconnected {
+            return Some("finished but not disconnected".into());
+        }
+        if self.state != State::Disconnected && self.sync != Sync::Done {
+            return Some(format!("connected with sync {:?}", self.sync));
+        }
+        None
+    }
+
     /// Next queued output.
     pub fn poll_output(&mut self) -> Option<Output> {
         self.out.pop_front()
@@ -223,7 +245,10 @@ impl Agent {
             Input::ExeText(text) => self.on_exe_text(&text),
             Input::ExeOversized { len } => self.report(SdkError::new(
                 ErrorCode::TooLarge,
-                format!("EXE frame of {len} characters dropped (limit {})", crate::MAX_FRAME_CHARS),
+                format!(
+                    "EXE frame of {len} characters dropped (limit {})",
+                    crate::MAX_FRAME_CHARS
+                ),
             )),
             Input::ExeClosed { code } => self.on_exe_closed(code),
             Input::Http { id, outcome } => self.on_http(id, outcome),
@@ -278,7 +303,10 @@ impl Agent {
         self.log(LogLevel::Info, format!("state {from} -> {to}"));
         self.emit(
             EventType::StateChange,
-            Json::obj([("state", Json::str(to.as_str())), ("from", Json::str(from.as_str()))]),
+            Json::obj([
+                ("state", Json::str(to.as_str())),
+                ("from", Json::str(from.as_str())),
+            ]),
         );
     }
 
@@ -290,10 +318,22 @@ impl Agent {
             }
             self.ended_sid = Some(c.sid);
         }
-        let to = if self.want_leave { State::Leave } else { State::Ready };
-        // Only a connected agent changes presence; recovery decides otherwise.
+        // SPEC §3: a call always ends in `ready`. An agent who had chosen
+        // `rest()` before a recovered call is reported ready to dispatch too.
         if self.state != State::Disconnected {
-            self.set_state(to);
+            if std::mem::take(&mut self.want_leave) {
+                let fields = vec![("state", Json::str("ready"))];
+                self.send_http(
+                    commands::HttpKind::Presence {
+                        state: "ready",
+                        sync: false,
+                    },
+                    fields,
+                    Vec::new(),
+                    false,
+                );
+            }
+            self.set_state(State::Ready);
         }
     }
 
@@ -312,6 +352,10 @@ impl Agent {
             }
         }
         self.call = None;
+        self.push = LinkState::Down { retry_at: None };
+        self.exe = LinkState::Down { retry_at: None };
+        self.grace_deadline = None;
+        self.heartbeat_at = None;
         self.set_state(State::Disconnected);
         self.out.push_back(Output::Complete);
         self.finished = true;

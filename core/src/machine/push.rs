@@ -12,7 +12,10 @@ impl Agent {
     pub(crate) fn on_push_message(&mut self, id: Option<&str>, data: &str) {
         self.last_push_activity = self.now;
         if !self.dedup.first_time(id) {
-            self.log(LogLevel::Debug, format!("push id {} already delivered, dropped", id.unwrap_or("")));
+            self.log(
+                LogLevel::Debug,
+                format!("push id {} already delivered, dropped", id.unwrap_or("")),
+            );
             return;
         }
         // Cheap check first: UTF-16 length ≤ UTF-8 length.
@@ -36,23 +39,40 @@ impl Agent {
     }
 
     fn too_large(&mut self, id: Option<&str>, len: usize) {
-        let e = SdkError::new(ErrorCode::TooLarge, format!("push message of {len} characters dropped (limit {MAX_FRAME_CHARS})"));
+        let e = SdkError::new(
+            ErrorCode::TooLarge,
+            format!("push message of {len} characters dropped (limit {MAX_FRAME_CHARS})"),
+        );
         self.report(with_id(e, id));
     }
 
     fn unexpected(&mut self, m: &PushMsg) {
         self.report(
-            SdkError::new(ErrorCode::UnexpectedMessage, format!("push {} for {} does not fit state {}", m.msg_type, m.sid, self.state))
-                .with("msgType", Json::Num(m.msg_type.0 as f64))
-                .with("sid", Json::str(m.sid.clone()))
-                .with("state", Json::str(self.state.as_str())),
+            SdkError::new(
+                ErrorCode::UnexpectedMessage,
+                format!(
+                    "push {} for {} does not fit state {}",
+                    m.msg_type, m.sid, self.state
+                ),
+            )
+            .with("msgType", Json::Num(m.msg_type.0 as f64))
+            .with("sid", Json::str(m.sid.clone()))
+            .with("state", Json::str(self.state.as_str())),
         );
     }
 
     fn dispatch(&mut self, m: PushMsg) {
         let same = |c: &Call| c.sid == m.sid;
-        let ring = self.call.as_ref().filter(|c| same(c)).and_then(|c| c.ring.clone());
-        let in_call = self.call.as_ref().filter(|c| same(c) && c.ring.is_none()).map(|c| c.role);
+        let ring = self
+            .call
+            .as_ref()
+            .filter(|c| same(c))
+            .and_then(|c| c.ring.clone());
+        let in_call = self
+            .call
+            .as_ref()
+            .filter(|c| same(c) && c.ring.is_none())
+            .map(|c| c.role);
         let waiting = self.state == State::Wait;
         let busy = self.state == State::Busy;
         let owner = busy && in_call == Some(Role::Owner);
@@ -60,7 +80,9 @@ impl Agent {
         let kind = event_type(t);
         match t {
             MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => return self.emit(kind, m.payload()),
-            MsgType::INCOMING_CALL | MsgType::STAFF_CHANGE_ASK | MsgType::ADDPARTICIPATOR_ASK if self.state == State::Ready => {
+            MsgType::INCOMING_CALL | MsgType::STAFF_CHANGE_ASK | MsgType::ADDPARTICIPATOR_ASK
+                if self.state == State::Ready =>
+            {
                 let r = match t {
                     MsgType::INCOMING_CALL => Ring::Incoming,
                     MsgType::STAFF_CHANGE_ASK => Ring::Exchange,
@@ -70,12 +92,22 @@ impl Agent {
                 self.call = Some(Call::ringing(&m.sid, r, streams));
                 self.set_state(State::Wait);
             }
-            MsgType::STAFF_CHANGE_CALL_BACK_CANCEL if waiting && ring == Some(Ring::Exchange) => self.end_call(false),
-            MsgType::ADDPARTICIPATOR_CANCEL if waiting && ring == Some(Ring::Add) => self.end_call(false),
-            MsgType::STAFF_CHANGE_LIVE_SRC | MsgType::PARTICIPATOR_LIVE_SRC if waiting && self.accepted(t, ring.as_ref()) => {
+            MsgType::STAFF_CHANGE_CALL_BACK_CANCEL if waiting && ring == Some(Ring::Exchange) => {
+                self.end_call(false)
+            }
+            MsgType::ADDPARTICIPATOR_CANCEL if waiting && ring == Some(Ring::Add) => {
+                self.end_call(false)
+            }
+            MsgType::STAFF_CHANGE_LIVE_SRC | MsgType::PARTICIPATOR_LIVE_SRC
+                if waiting && self.accepted(t, ring.as_ref()) =>
+            {
                 if let Some(c) = self.call.as_mut() {
                     c.ring = None;
-                    c.role = if t == MsgType::STAFF_CHANGE_LIVE_SRC { Role::Owner } else { Role::Participant };
+                    c.role = if t == MsgType::STAFF_CHANGE_LIVE_SRC {
+                        Role::Owner
+                    } else {
+                        Role::Participant
+                    };
                     c.streams = m.data.get("streams").cloned().unwrap_or(Json::Null);
                 }
                 self.set_state(State::Busy);
@@ -92,7 +124,11 @@ impl Agent {
             | MsgType::ADDPARTICIPATOR_DEL
                 if owner =>
             {
-                let newer = m.data.get("newer").and_then(Json::as_str).map(str::to_string);
+                let newer = m
+                    .data
+                    .get("newer")
+                    .and_then(Json::as_str)
+                    .map(str::to_string);
                 if let Some(c) = self.call.as_mut() {
                     match t {
                         MsgType::STAFF_CHANGE_CALL_BACK_REJECT => c.change_pending = None,
@@ -110,12 +146,24 @@ impl Agent {
                 }
             }
             _ if t.is_hangup() && ((waiting && ring.is_some()) || (busy && in_call.is_some())) => {
-                self.emit(EventType::IncomingCallHangup, Json::obj([("sid", Json::str(m.sid.clone())), ("msgType", Json::Num(t.0 as f64))]));
+                self.emit(
+                    EventType::IncomingCallHangup,
+                    Json::obj([
+                        ("sid", Json::str(m.sid.clone())),
+                        ("msgType", Json::Num(t.0 as f64)),
+                    ]),
+                );
                 return self.end_call(busy);
             }
-            _ if t.is_hangup() && self.call.is_none() && self.ended_sid.as_deref() == Some(m.sid.as_str()) => {
+            _ if t.is_hangup()
+                && self.call.is_none()
+                && self.ended_sid.as_deref() == Some(m.sid.as_str()) =>
+            {
                 // The platform confirms the end of the call we just left.
-                return self.log(LogLevel::Debug, format!("late {t} for ended call {}", m.sid));
+                return self.log(
+                    LogLevel::Debug,
+                    format!("late {t} for ended call {}", m.sid),
+                );
             }
             _ => return self.unexpected(&m),
         }
@@ -125,7 +173,11 @@ impl Agent {
     /// 50201/50202 move to `busy` only once our accept was sent (its reply
     /// may come before or after this push).
     fn accepted(&self, t: MsgType, ring: Option<&Ring>) -> bool {
-        let want = if t == MsgType::STAFF_CHANGE_LIVE_SRC { Ring::Exchange } else { Ring::Add };
+        let want = if t == MsgType::STAFF_CHANGE_LIVE_SRC {
+            Ring::Exchange
+        } else {
+            Ring::Add
+        };
         ring == Some(&want) && self.call.as_ref().is_some_and(|c| c.accept_sent)
     }
 }
