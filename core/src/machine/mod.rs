@@ -179,8 +179,8 @@ impl Agent {
     pub fn invariant_violation(&self) -> Option<String> {
         let c = self.call.as_ref();
         let bad = match self.state {
-            State::Wait => !c.is_some_and(|c| c.ring.is_some()),
-            State::Busy => !c.is_some_and(|c| c.ring.is_none()),
+            State::Wait => c.is_none_or(|c| c.ring.is_none()),
+            State::Busy => c.is_none_or(|c| c.ring.is_some()),
             _ => c.is_some(),
         };
         if bad {
