@@ -13,7 +13,7 @@ use rtv_core::{Agent, Config, EventType, HttpOutcome, Input, Method, Output, Sta
 
 #[derive(Clone, Debug)]
 enum Op {
-    Call(usize, usize, usize),
+    Call(usize, usize),
     Push(usize, usize, usize, u8),
     RawPush(usize),
     PushOpened,
@@ -71,7 +71,7 @@ const EXE_DATA: [&str; 3] = [r#"{"exeVersion":"1"}"#, r#"{"base64":"iVBOR"}"#, "
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (prop_oneof![2 => Just(0usize), 1 => Just(1usize), 6 => 0..17usize], 0..ARGS.len()).prop_map(|(m, a)| Op::Call(m, a, 0)),
+        4 => (prop_oneof![2 => Just(0usize), 1 => Just(1usize), 6 => 0..17usize], 0..ARGS.len()).prop_map(|(m, a)| Op::Call(m, a)),
         5 => (0..CODES.len(), 0..SIDS.len(), 0..DATA.len(), any::<u8>()).prop_map(|(c, s, d, i)| Op::Push(c, s, d, i)),
         1 => (0..RAW.len()).prop_map(Op::RawPush),
         2 => Just(Op::PushOpened),
@@ -119,7 +119,7 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
     let mut complete = false;
     for op in ops {
         let input = match op {
-            Op::Call(m, arg, _) => {
+            Op::Call(m, arg) => {
                 next_call += 1;
                 Some(Input::Call {
                     call: next_call,
@@ -280,9 +280,9 @@ fn scripted_connect_then_random() {
     let mut ops = prefix.clone();
     ops.extend([
         Op::Push(0, 0, 0, 200),
-        Op::Call(2, 1, 0),
+        Op::Call(2, 1),
         Op::Http(0, 0),
-        Op::Call(7, 3, 0),
+        Op::Call(7, 3),
         Op::Http(0, 0),
         Op::Push(5, 0, 0, 201),
     ]);
