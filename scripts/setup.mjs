@@ -1,0 +1,106 @@
+// Installs what building and testing need, and only what is missing, so it is
+// fast when everything is present (it runs before every build, start and test).
+//
+//   node scripts/setup.mjs            everything (also Chromium for the tests)
+//   node scripts/setup.mjs --no-browser
+//
+// Sources: rustup, crates.io (`cargo install`), Debian apt, the npm registry.
+// Nothing here downloads a browser or a binary from anywhere else.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, isMain, logger, probe, run, runMain } from './lib/proc.mjs';
+
+const log = logger('setup');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMEDRIVER = '/usr/bin/chromedriver';
+
+/** Set by a script that already ran set-up, for the scripts it spawns. */
+const DONE_ENV = 'RTV_SETUP_DONE';
+
+/**
+ * Makes the toolchain ready. `browser`: also Chromium + chromedriver (tests).
+ * Returns the list of things it installed (empty when all were present).
+ */
+export async function setup({ browser = true } = {}) {
+  if (process.env[DONE_ENV] === (browser ? 'all' : 'build') || process.env[DONE_ENV] === 'all') return [];
+  const installed = [];
+  await wasmTarget(installed);
+  await wasmBindgenCli(installed);
+  if (browser) await chromium(installed);
+  await npmDeps(installed);
+  process.env[DONE_ENV] = browser ? 'all' : 'build';
+  log(installed.length ? `installed: ${installed.join(', ')}` : 'toolchain ready (nothing to install)');
+  return installed;
+}
+
+async function wasmTarget(installed) {
+  const target = 'wasm32-unknown-unknown';
+  const list = probe('rustup', ['target', 'list', '--installed']);
+  if (list === null) {
+    // No rustup (a distribution Rust): the target must be in the sysroot already.
+    const sysroot = (probe('rustc', ['--print', 'sysroot']) || '').trim();
+    if (!sysroot || !existsSync(path.join(sysroot, 'lib', 'rustlib', target))) {
+      throw new Error(`the Rust target ${target} is missing and rustup is not available to add it`);
+    }
+    return;
+  }
+  if (list.split('\n').some((l) => l.trim() === target)) return;
+  log(`installing the Rust target ${target} (rustup)`);
+  await run('rustup', ['target', 'add', target]);
+  installed.push(target);
+}
+
+/** The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly. */
+export async function lockedWasmBindgenVersion() {
+  const lock = path.join(ROOT, 'Cargo.lock');
+  if (!existsSync(lock)) await run('cargo', ['generate-lockfile']);
+  const text = readFileSync(lock, 'utf8');
+  const m = /\[\[package\]\]\s*\nname = "wasm-bindgen"\s*\nversion = "([^"]+)"/.exec(text);
+  if (!m) throw new Error('Cargo.lock has no wasm-bindgen package');
+  return m[1];
+}
+
+async function wasmBindgenCli(installed) {
+  const want = await lockedWasmBindgenVersion();
+  const have = (probe('wasm-bindgen', ['--version']) || '').trim().split(/\s+/)[1];
+  const runner = (probe('wasm-bindgen-test-runner', ['--version']) || '').trim().split(/\s+/)[1];
+  if (have === want && runner === want) return;
+  log(`installing wasm-bindgen-cli ${want} (found ${have || 'none'}; takes a few minutes)`);
+  // Not --locked: the CLI's own lockfile pins a crate version the registry lacks.
+  await run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, '--force']);
+  installed.push(`wasm-bindgen-cli ${want}`);
+}
+
+async function chromium(installed) {
+  if (existsSync(CHROMIUM) && existsSync(CHROMEDRIVER)) return;
+  log('installing chromium and chromium-driver (apt)');
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = !root && probe('sudo', ['-n', 'true']) !== null;
+  if (!root && !sudo) {
+    throw new Error(`${CHROMIUM} / ${CHROMEDRIVER} are missing; install the Debian packages chromium and chromium-driver`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => (sudo ? run('sudo', ['-n', '-E', 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
+  await apt(['update']);
+  await apt(['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']);
+  installed.push('chromium', 'chromium-driver');
+}
+
+async function npmDeps(installed) {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const hidden = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const hasLock = existsSync(lock);
+  // npm writes node_modules/.package-lock.json after package-lock.json, so a
+  // lock file newer than it means node_modules is out of date.
+  const stale = !existsSync(hidden) || (hasLock && statSync(lock).mtimeMs > statSync(hidden).mtimeMs);
+  if (!stale) return;
+  const args = hasLock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  log(`installing npm dependencies (npm ${args[0]})`);
+  await run('npm', args);
+  installed.push(`npm ${args[0]}`);
+}
+
+if (isMain(import.meta.url)) {
+  runMain('setup', () => setup({ browser: !process.argv.includes('--no-browser') }));
+}

@@ -1,0 +1,233 @@
+//! The fake EXE's bookkeeping: open sockets keyed by the `hello` account,
+//! the Origin allow-list, and the faults a test put on the EXE
+//! (`POST /sim/exe`).
+
+use std::collections::HashMap;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How the fake EXE treats an account (or everyone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExeMode {
+    /// Answers normally.
+    Normal,
+    /// Closes at once and refuses new connections.
+    Refuse,
+    /// Reads frames but never answers.
+    Silence,
+}
+
+/// What the socket task is told to do.
+#[derive(Debug, Clone)]
+pub enum ExeOut {
+    /// Send one text frame.
+    Text(String),
+    /// Drop the connection without a close handshake, like a crashed process.
+    Crash,
+}
+
+struct Conn {
+    id: u64,
+    account: Option<String>,
+    tx: UnboundedSender<ExeOut>,
+    playing: Option<String>,
+}
+
+/// All fake EXE connections.
+pub struct ExeHub {
+    conns: Vec<Conn>,
+    next_id: u64,
+    global: ExeMode,
+    per_account: HashMap<String, ExeMode>,
+    allow: Vec<String>,
+}
+
+/// A frame that answers no request the SDK made.
+pub const UNKNOWN_ID_REPLY: &str = r#"{"id":987654321,"ok":true,"data":{}}"#;
+/// A frame that is not JSON.
+pub const GARBAGE: &str = "\u{1}garbage{not json";
+
+impl ExeHub {
+    /// A hub that accepts the origins `allow` (see `--exe-allow-origin`).
+    pub fn new(allow: &[String]) -> ExeHub {
+        let allow = if allow.is_empty() {
+            vec!["http://127.0.0.1:*".into(), "http://localhost:*".into()]
+        } else {
+            allow.to_vec()
+        };
+        ExeHub {
+            conns: Vec::new(),
+            next_id: 0,
+            global: ExeMode::Normal,
+            per_account: HashMap::new(),
+            allow,
+        }
+    }
+
+    /// Whether a page of `origin` may connect. No Origin: not a browser, allowed.
+    pub fn origin_allowed(&self, origin: Option<&str>) -> bool {
+        let Some(origin) = origin else {
+            return true;
+        };
+        self.allow.iter().any(|rule| {
+            if rule == "*" {
+                return true;
+            }
+            match rule.strip_suffix('*') {
+                Some(prefix) if prefix.ends_with(':') => {
+                    origin.strip_prefix(prefix).is_some_and(|port| {
+                        !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+                    })
+                }
+                _ => rule == origin,
+            }
+        })
+    }
+
+    /// Whether new connections are refused for everyone.
+    pub fn refusing_all(&self) -> bool {
+        self.global == ExeMode::Refuse
+    }
+
+    /// The mode for a connection's account.
+    pub fn mode_of(&self, account: Option<&str>) -> ExeMode {
+        account
+            .and_then(|a| self.per_account.get(a).copied())
+            .unwrap_or(self.global)
+    }
+
+    /// Registers a new connection; returns its id.
+    pub fn register(&mut self, tx: UnboundedSender<ExeOut>) -> u64 {
+        self.next_id += 1;
+        self.conns.push(Conn {
+            id: self.next_id,
+            account: None,
+            tx,
+            playing: None,
+        });
+        self.next_id
+    }
+
+    /// Forgets a closed connection.
+    pub fn unregister(&mut self, id: u64) {
+        self.conns.retain(|c| c.id != id);
+    }
+
+    fn conn(&mut self, id: u64) -> Option<&mut Conn> {
+        self.conns.iter_mut().find(|c| c.id == id)
+    }
+
+    /// The account a connection said hello with.
+    pub fn account(&self, id: u64) -> Option<String> {
+        self.conns.iter().find(|c| c.id == id)?.account.clone()
+    }
+
+    /// Records the hello account of a connection.
+    pub fn set_account(&mut self, id: u64, account: String) {
+        if let Some(c) = self.conn(id) {
+            c.account = Some(account);
+        }
+    }
+
+    /// The sid a connection plays (after `start`, until `stop`).
+    pub fn playing(&self, id: u64) -> Option<String> {
+        self.conns.iter().find(|c| c.id == id)?.playing.clone()
+    }
+
+    /// Sets or clears the sid a connection plays.
+    pub fn set_playing(&mut self, id: u64, sid: Option<String>) {
+        if let Some(c) = self.conn(id) {
+            c.playing = sid;
+        }
+    }
+
+    /// Sends to every connection of `account` (or all); returns how many.
+    fn each(&self, account: Option<&str>, out: &[ExeOut]) -> usize {
+        let mut n = 0;
+        for c in &self.conns {
+            if account.is_none_or(|a| c.account.as_deref() == Some(a)) {
+                for o in out {
+                    let _ = c.tx.send(o.clone());
+                }
+                n += 1;
+            }
+        }
+        n
+    }
+
+    fn set_mode(&mut self, account: Option<&str>, mode: ExeMode) {
+        match account {
+            Some(a) if mode == ExeMode::Normal => {
+                self.per_account.remove(a);
+            }
+            Some(a) => {
+                self.per_account.insert(a.to_string(), mode);
+            }
+            None => {
+                self.per_account.clear();
+                self.global = mode;
+            }
+        }
+    }
+
+    /// A `POST /sim/exe` action; returns how many open sockets it touched.
+    pub fn action(&mut self, account: Option<&str>, action: &str) -> Result<usize, String> {
+        Ok(match action {
+            "crash" => self.each(account, &[ExeOut::Crash]),
+            "refuse" => {
+                self.set_mode(account, ExeMode::Refuse);
+                self.each(account, &[ExeOut::Crash])
+            }
+            "silence" => {
+                self.set_mode(account, ExeMode::Silence);
+                self.each(account, &[])
+            }
+            "garbage" => {
+                let out = [
+                    ExeOut::Text(GARBAGE.into()),
+                    ExeOut::Text(UNKNOWN_ID_REPLY.into()),
+                ];
+                self.each(account, &out)
+            }
+            "restore" => {
+                self.set_mode(account, ExeMode::Normal);
+                self.each(account, &[])
+            }
+            other => return Err(format!("unknown action {other:?}")),
+        })
+    }
+
+    /// Closes every socket (shutdown).
+    pub fn close_all(&mut self) {
+        self.each(None, &[ExeOut::Crash]);
+    }
+
+    /// Forgets faults; open sockets stay.
+    pub fn reset(&mut self) {
+        self.global = ExeMode::Normal;
+        self.per_account.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_origins_are_loopback_pages_on_any_port() {
+        let hub = ExeHub::new(&[]);
+        assert!(hub.origin_allowed(Some("http://127.0.0.1:8686")));
+        assert!(hub.origin_allowed(Some("http://localhost:3000")));
+        assert!(hub.origin_allowed(None));
+        assert!(!hub.origin_allowed(Some("http://evil.example:8686")));
+        assert!(!hub.origin_allowed(Some("http://127.0.0.1:80x")));
+        assert!(!hub.origin_allowed(Some("http://127.0.0.1.evil:1")));
+    }
+
+    #[test]
+    fn explicit_origins_replace_the_default() {
+        let hub = ExeHub::new(&["https://app.example".into()]);
+        assert!(hub.origin_allowed(Some("https://app.example")));
+        assert!(!hub.origin_allowed(Some("http://127.0.0.1:8686")));
+        assert!(ExeHub::new(&["*".into()]).origin_allowed(Some("http://x")));
+    }
+}

@@ -1,0 +1,120 @@
+//! Command-line flags. Every timing a test may want to shorten can also be
+//! changed at run time through `POST /sim/config`.
+
+use clap::Parser;
+use std::path::PathBuf;
+
+/// Simulator of the real-time video platform for local development and tests:
+/// push channel (SSE), video service, dispatch service, scripted customers and
+/// a fake EXE (WebSocket). Control API under /sim/.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "rtv-sim", version)]
+pub struct Flags {
+    /// Address to bind both listeners to.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// HTTP port (push channel, video, dispatch, control API, static files); 0 = any free port.
+    #[arg(long, default_value_t = 8686)]
+    pub port: u16,
+
+    /// Port of the fake EXE WebSocket server (path /rtv); 0 = any free port.
+    #[arg(long, default_value_t = 18686)]
+    pub exe_port: u16,
+
+    /// Do not start the fake EXE (use when the real EXE runs on this machine).
+    #[arg(long)]
+    pub no_exe: bool,
+
+    /// Origin allowed to open the fake EXE socket (repeatable; `http://host:*` matches any port,
+    /// `*` any origin). Default: http://127.0.0.1:* and http://localhost:*.
+    #[arg(long = "exe-allow-origin", value_name = "ORIGIN")]
+    pub exe_allow_origin: Vec<String>,
+
+    /// Directory served at / (the demo page).
+    #[arg(long, default_value = "www-demo/dist")]
+    pub www: PathBuf,
+
+    /// Directory served at /pkg/ (the built SDK package).
+    #[arg(long, default_value = "pkg")]
+    pub pkg: PathBuf,
+
+    /// Seconds between `event: ping` frames on each push stream.
+    #[arg(long, default_value_t = 15.0)]
+    pub ping_interval: f64,
+
+    /// Messages kept per account for replay after Last-Event-ID.
+    #[arg(long, default_value_t = 1000)]
+    pub replay_buffer: usize,
+
+    /// Seconds without heartbeat/state/subscribe after which an agent counts as offline.
+    #[arg(long, default_value_t = 60.0)]
+    pub heartbeat_timeout: f64,
+
+    /// Seconds an offered call (or a transfer / third-party ask) rings before it is withdrawn.
+    #[arg(long, default_value_t = 20.0)]
+    pub ring_timeout: f64,
+
+    /// A scripted customer calls every this many seconds (0 = no scripted customers).
+    #[arg(long, default_value_t = 0.0)]
+    pub call_every: f64,
+
+    /// Most scripted customers calling at the same time.
+    #[arg(long, default_value_t = 1)]
+    pub customers: usize,
+
+    /// Seed of the scripted customers (names, call lengths, drops): same seed, same script.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Share (0..1) of scripted calls that end by the customer dropping (30019) instead of hanging up (30017).
+    #[arg(long, default_value_t = 0.1)]
+    pub drop_rate: f64,
+
+    /// Seconds after which the platform ends any call with 30000 (measured from the answer;
+    /// a call nobody answered is abandoned after the same time).
+    #[arg(long, default_value_t = 300.0)]
+    pub max_call: f64,
+
+    /// Seconds after a call ends before its recording (50203) is pushed to the owner.
+    #[arg(long, default_value_t = 3.0)]
+    pub recording_delay: f64,
+
+    /// Token answered with 401 on subscribe and HTTP (repeatable; see also POST /sim/auth).
+    #[arg(long = "reject-token", value_name = "TOKEN")]
+    pub reject_token: Vec<String>,
+}
+
+impl Flags {
+    /// Checks values clap cannot check by type.
+    pub fn validate(&self) -> Result<(), String> {
+        let secs = [
+            ("--ping-interval", self.ping_interval),
+            ("--heartbeat-timeout", self.heartbeat_timeout),
+            ("--ring-timeout", self.ring_timeout),
+            ("--call-every", self.call_every),
+            ("--max-call", self.max_call),
+            ("--recording-delay", self.recording_delay),
+        ];
+        for (name, v) in secs {
+            if !v.is_finite() || v < 0.0 || v > 1.0e7 {
+                return Err(format!("{name} must be a number of seconds >= 0"));
+            }
+        }
+        if self.ping_interval <= 0.0 {
+            return Err("--ping-interval must be > 0".into());
+        }
+        if !(0.0..=1.0).contains(&self.drop_rate) {
+            return Err("--drop-rate must be between 0 and 1".into());
+        }
+        if self.replay_buffer == 0 {
+            return Err("--replay-buffer must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// Seconds (as given on the command line) to whole milliseconds.
+pub fn ms(secs: f64) -> u64 {
+    (secs * 1000.0).round() as u64
+}

@@ -1,0 +1,194 @@
+//! `rtv-sim`: a local simulator of the real-time video platform the SDK
+//! talks to — push channel (SSE), video service, dispatch service, scripted
+//! customers and a fake EXE — plus a control API for tests and the demo.
+
+mod agents;
+mod asks;
+mod calls;
+mod clock;
+mod codes;
+mod control;
+mod cors;
+mod customers;
+mod exe;
+mod exe_socket;
+mod faults;
+mod flags;
+mod font;
+mod png;
+mod push;
+mod reqlog;
+mod routing;
+mod sdk;
+mod sse;
+mod state;
+mod statics;
+mod testcard;
+
+use axum::routing::{get, post};
+use axum::Router;
+use clap::Parser;
+use flags::{ms, Flags};
+use state::Sim;
+use std::future::IntoFuture;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The HTTP side: SDK endpoints, control API, static files; CORS on all.
+fn http_app(sim: Arc<Sim>) -> Router {
+    Router::new()
+        .route("/push-client/subscribe", get(sse::subscribe))
+        .route("/rtv/{*rest}", post(sdk::rtv))
+        .route("/dispatch/{*rest}", post(sdk::dispatch))
+        .nest("/sim", control::router())
+        .fallback(statics::serve)
+        .layer(axum::middleware::from_fn(cors::cors))
+        .with_state(sim)
+}
+
+/// The fake EXE: one WebSocket endpoint.
+fn exe_app(sim: Arc<Sim>) -> Router {
+    Router::new()
+        .route("/rtv", get(exe_socket::upgrade))
+        .with_state(sim)
+}
+
+async fn bind(host: &str, port: u16, what: &str) -> Result<TcpListener, String> {
+    TcpListener::bind((host, port))
+        .await
+        .map_err(|e| format!("cannot listen on {host}:{port} ({what}): {e}"))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {},
+                    _ = term.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn run(flags: Flags) -> Result<(), String> {
+    let http = bind(&flags.host, flags.port, "http").await?;
+    let exe = if flags.no_exe {
+        None
+    } else {
+        Some(bind(&flags.host, flags.exe_port, "exe").await?)
+    };
+    let http_addr: SocketAddr = http.local_addr().map_err(|e| e.to_string())?;
+    let base_url = format!("http://{http_addr}");
+    let sim = Sim::new(&flags, base_url.clone());
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let wait_stop = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let http_task = tokio::spawn(
+        axum::serve(http, http_app(sim.clone()))
+            .with_graceful_shutdown(wait_stop(stop_rx.clone()))
+            .into_future(),
+    );
+    let mut line = format!("rtv-sim listening on {base_url}");
+    let exe_task = match exe {
+        Some(listener) => {
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            line.push_str(&format!(" exe ws://{addr}/rtv"));
+            Some(tokio::spawn(
+                axum::serve(listener, exe_app(sim.clone()))
+                    .with_graceful_shutdown(wait_stop(stop_rx.clone()))
+                    .into_future(),
+            ))
+        }
+        None => None,
+    };
+    println!("{line}");
+    let _ = std::io::stdout().flush();
+
+    // Agents that stop sending heartbeats go offline.
+    let sweeper = tokio::spawn({
+        let sim = sim.clone();
+        async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(250));
+            loop {
+                tick.tick().await;
+                sim.mutate(|w| w.sweep_silent());
+            }
+        }
+    });
+    let customers = tokio::spawn(customers::run(
+        sim.clone(),
+        ms(flags.call_every),
+        flags.customers,
+    ));
+
+    stop_signal().await;
+    say!("shutting down");
+    sweeper.abort();
+    customers.abort();
+    {
+        // Endless streams would hold a graceful shutdown open: end them first.
+        let mut w = sim.lock();
+        w.push.drop_streams(None);
+        w.exe.close_all();
+    }
+    let _ = stop_tx.send(true);
+    let servers = async {
+        let _ = http_task.await;
+        if let Some(t) = exe_task {
+            let _ = t.await;
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(3), servers)
+        .await
+        .is_err()
+    {
+        say!("connections still open after 3 s; exiting anyway");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let flags = Flags::parse();
+    if let Err(e) = flags.validate() {
+        eprintln!("rtv-sim: {e}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rtv-sim: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(flags)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rtv-sim: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

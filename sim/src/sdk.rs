@@ -1,0 +1,135 @@
+//! The SDK-facing POST endpoints of the video service (`/rtv/...`) and the
+//! dispatch service (`/dispatch/...`). One handler does what every command
+//! shares: log the request, check the token, apply injected failures; then
+//! the command runs on the world and its outcome becomes the envelope.
+
+use crate::agents::Presence;
+use crate::calls::AskKind;
+use crate::codes::{self, Code, FAILED};
+use crate::faults::{self, bearer};
+use crate::reqlog::{Entry, Kind};
+use crate::state::{Sim, World};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// `POST /rtv/<command>`.
+pub async fn rtv(
+    State(sim): State<Arc<Sim>>,
+    Path(rest): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    handle(sim, format!("rtv/{rest}"), headers, body).await
+}
+
+/// `POST /dispatch/<command>`.
+pub async fn dispatch(
+    State(sim): State<Arc<Sim>>,
+    Path(rest): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    handle(sim, format!("dispatch/{rest}"), headers, body).await
+}
+
+async fn handle(sim: Arc<Sim>, path: String, headers: HeaderMap, body: Bytes) -> Response {
+    // Parsed whatever the content type: a keepalive fetch may send text/plain.
+    let body: Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+    let account = body
+        .get("account")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    {
+        let mut w = sim.lock();
+        let mut entry = Entry::new(Kind::Http, path.clone(), body.clone());
+        entry.authorization = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        w.log.record(account.as_deref().unwrap_or(""), entry);
+        if w.faults.rejects(bearer(&headers).as_deref()) {
+            return faults::unauthorized();
+        }
+    }
+    if let Some(resp) = faults::apply(&sim, &path, account.as_deref()).await {
+        return resp;
+    }
+    if !known(&path) {
+        return (StatusCode::NOT_FOUND, "unknown command").into_response();
+    }
+    let Some(account) = account.filter(|a| !a.is_empty()) else {
+        return codes::fail(FAILED);
+    };
+    let outcome = sim.mutate(|w| run(w, &path, &account, &body));
+    codes::envelope(outcome)
+}
+
+/// The commands this service knows.
+fn known(path: &str) -> bool {
+    const PATHS: [&str; 16] = [
+        "rtv/call/answer",
+        "rtv/call/refuse",
+        "rtv/call/hangup",
+        "rtv/change/ask",
+        "rtv/change/cancel",
+        "rtv/change/accept",
+        "rtv/change/refuse",
+        "rtv/add/ask",
+        "rtv/add/cancel",
+        "rtv/add/remove",
+        "rtv/add/accept",
+        "rtv/add/refuse",
+        "rtv/add/quit",
+        "rtv/session/current",
+        "dispatch/agent/state",
+        "dispatch/agent/heartbeat",
+    ];
+    PATHS.contains(&path)
+}
+
+/// A string field of the body, or 500001 when it is missing or empty.
+fn field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Code> {
+    body.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or(FAILED)
+}
+
+/// Runs one command for `account`.
+fn run(w: &mut World, path: &str, account: &str, body: &Value) -> Result<Value, Code> {
+    use AskKind::{Add, Change};
+    let sid = || field(body, "sid");
+    let newer = || field(body, "newer");
+    match path {
+        "rtv/call/answer" => w.answer(account, sid()?),
+        "rtv/call/refuse" => w.refuse(account, sid()?),
+        "rtv/call/hangup" => w.hangup(account, sid()?),
+        "rtv/change/ask" => w.ask(Change, account, sid()?, newer()?),
+        "rtv/change/cancel" => w.cancel_ask(Change, account, sid()?, newer()?),
+        "rtv/change/accept" => w.accept_ask(Change, account, sid()?),
+        "rtv/change/refuse" => w.refuse_ask(Change, account, sid()?),
+        "rtv/add/ask" => w.ask(Add, account, sid()?, newer()?),
+        "rtv/add/cancel" => w.cancel_ask(Add, account, sid()?, newer()?),
+        "rtv/add/remove" => w.remove_participant(account, sid()?, newer()?),
+        "rtv/add/accept" => w.accept_ask(Add, account, sid()?),
+        "rtv/add/refuse" => w.refuse_ask(Add, account, sid()?),
+        "rtv/add/quit" => w.quit_participant(account, sid()?),
+        "rtv/session/current" => Ok(w.session_current(account)),
+        "dispatch/agent/state" => {
+            let presence = Presence::parse(field(body, "state")?).ok_or(FAILED)?;
+            w.set_presence(account, presence);
+            Ok(Value::Null)
+        }
+        "dispatch/agent/heartbeat" => {
+            let state = body.get("state").and_then(Value::as_str).unwrap_or("");
+            w.heartbeat(account, state);
+            Ok(Value::Null)
+        }
+        _ => Err(FAILED),
+    }
+}

@@ -1,0 +1,303 @@
+//! `RtVideo`: the class the page uses (SPEC §1). The only `#[wasm_bindgen]`
+//! exports of the SDK; everything here converts values and hands over to the
+//! driver.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect, JSON};
+use rtv_core::json::Json;
+use rtv_core::{Agent, Config, Input, Method};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::driver::{json_of, Driver, Observer};
+use crate::live;
+use crate::web::counters;
+use crate::web::http::mark_handled;
+use crate::web::timer;
+
+/// One agent session: the push channel, the commands, the presence and the
+/// local video client, reported through `next`, `error` and `complete`.
+///
+/// The instance runs until `destroy()` (or rejected credentials), even if the
+/// page drops its reference.
+#[wasm_bindgen(js_name = RtVideo)]
+pub struct RtVideo {
+    driver: Rc<Driver>,
+}
+
+#[wasm_bindgen(js_class = RtVideo)]
+impl RtVideo {
+    /// Creates the SDK instance and starts connecting at once.
+    ///
+    /// `options`: `{systemCode, account, profile?, sseServerUrl?, videoServiceUrl?,
+    /// stateServiceUrl?, token?, exeUrl?, logLevel?, httpTimeout?, exeTimeout?, gracePeriod?}`.
+    /// `observer`: `{next?(event), error?(err), complete?()}`.
+    /// Throws an `Error` naming the invalid option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "RtVideoOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RtVideoObserver")] observer: JsValue,
+    ) -> Result<RtVideo, JsValue> {
+        live::install_panic_hook();
+        let config = config_of(&options).map_err(|msg| JsValue::from(js_sys::Error::new(&msg)))?;
+        let observer = observer_of(observer)?;
+        let now = timer::now();
+        let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 ^ now.to_bits();
+        let driver = Driver::start(Agent::new(config, now, seed), observer);
+        Ok(RtVideo { driver })
+    }
+
+    /// The current state: `disconnected`, `ready`, `leave`, `wait` or `busy`.
+    #[wasm_bindgen(js_name = state, unchecked_return_type = "'disconnected' | 'ready' | 'leave' | 'wait' | 'busy'")]
+    pub fn state(&self) -> String {
+        self.driver.state().to_string()
+    }
+
+    /// Takes a rest: `ready` → `leave`.
+    #[wasm_bindgen(js_name = rest, unchecked_return_type = "Promise<any>")]
+    pub fn rest(&self) -> Promise {
+        self.call(Method::Rest, JsValue::UNDEFINED)
+    }
+
+    /// Comes back from a rest: `leave` → `ready`.
+    #[wasm_bindgen(js_name = back, unchecked_return_type = "Promise<any>")]
+    pub fn back(&self) -> Promise {
+        self.call(Method::Back, JsValue::UNDEFINED)
+    }
+
+    /// Answers the ringing call `sid`; the video client starts its streams (→ `busy`).
+    #[wasm_bindgen(js_name = answer, unchecked_return_type = "Promise<any>")]
+    pub fn answer(&self, #[wasm_bindgen(unchecked_param_type = "string")] sid: JsValue) -> Promise {
+        self.call(Method::Answer, sid)
+    }
+
+    /// Declines the ringing call `sid` (→ `ready`).
+    #[wasm_bindgen(js_name = refuse, unchecked_return_type = "Promise<any>")]
+    pub fn refuse(&self, #[wasm_bindgen(unchecked_param_type = "string")] sid: JsValue) -> Promise {
+        self.call(Method::Refuse, sid)
+    }
+
+    /// Ends the call `sid`; the video client stops (→ `ready`).
+    #[wasm_bindgen(js_name = hangUp, unchecked_return_type = "Promise<any>")]
+    pub fn hang_up(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] sid: JsValue,
+    ) -> Promise {
+        self.call(Method::HangUp, sid)
+    }
+
+    /// Captures one frame of the `pusher` or `player` (default) stream; resolves
+    /// with the SNAPSHOT data `{type, base64}` (`base64` is a `data:` URL).
+    #[wasm_bindgen(js_name = snapshot, unchecked_return_type = "Promise<any>")]
+    pub fn snapshot(
+        &self,
+        #[wasm_bindgen(
+            js_name = "type",
+            unchecked_optional_param_type = "'pusher' | 'player'"
+        )]
+        kind: JsValue,
+    ) -> Promise {
+        self.call(Method::Snapshot, kind)
+    }
+
+    /// Re-opens the video client link now (and the push channel if it is down).
+    #[wasm_bindgen(js_name = reconnect, unchecked_return_type = "Promise<any>")]
+    pub fn reconnect(&self) -> Promise {
+        self.call(Method::Reconnect, JsValue::UNDEFINED)
+    }
+
+    /// Asks agent `newer` to take the call `sid` over.
+    #[wasm_bindgen(js_name = askChangePerson, unchecked_return_type = "Promise<any>")]
+    pub fn ask_change_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string, newer: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::AskChangePerson, arg)
+    }
+
+    /// Withdraws the transfer request to `newer`.
+    #[wasm_bindgen(js_name = cancelChangePerson, unchecked_return_type = "Promise<any>")]
+    pub fn cancel_change_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string, newer: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::CancelChangePerson, arg)
+    }
+
+    /// Accepts a colleague's transfer request for call `sid`.
+    #[wasm_bindgen(js_name = acceptChangePerson, unchecked_return_type = "Promise<any>")]
+    pub fn accept_change_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::AcceptChangePerson, arg)
+    }
+
+    /// Declines a colleague's transfer request for call `sid` (→ `ready`).
+    #[wasm_bindgen(js_name = refuseChangePerson, unchecked_return_type = "Promise<any>")]
+    pub fn refuse_change_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::RefuseChangePerson, arg)
+    }
+
+    /// Invites agent `newer` into the call `sid` as a third party.
+    #[wasm_bindgen(js_name = askAddPerson, unchecked_return_type = "Promise<any>")]
+    pub fn ask_add_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string, newer: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::AskAddPerson, arg)
+    }
+
+    /// Withdraws the invitation to `newer`.
+    #[wasm_bindgen(js_name = cancelAddPerson, unchecked_return_type = "Promise<any>")]
+    pub fn cancel_add_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string, newer: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::CancelAddPerson, arg)
+    }
+
+    /// Removes the third party `newer` from the call.
+    #[wasm_bindgen(js_name = removeAddPerson, unchecked_return_type = "Promise<any>")]
+    pub fn remove_add_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string, newer: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::RemoveAddPerson, arg)
+    }
+
+    /// Accepts a colleague's invitation to join call `sid`.
+    #[wasm_bindgen(js_name = acceptAddPerson, unchecked_return_type = "Promise<any>")]
+    pub fn accept_add_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::AcceptAddPerson, arg)
+    }
+
+    /// Declines a colleague's invitation to join call `sid` (→ `ready`).
+    #[wasm_bindgen(js_name = refuseAddPerson, unchecked_return_type = "Promise<any>")]
+    pub fn refuse_add_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::RefuseAddPerson, arg)
+    }
+
+    /// Leaves call `sid` as the third party (→ `ready`).
+    #[wasm_bindgen(js_name = quitAddPerson, unchecked_return_type = "Promise<any>")]
+    pub fn quit_add_person(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{sid: string}")] arg: JsValue,
+    ) -> Promise {
+        self.call(Method::QuitAddPerson, arg)
+    }
+
+    /// Reports `offline` (best effort), closes every link, releases every
+    /// listener and timer, and calls `complete()`. Resolves once that is done
+    /// (at once if the instance already completed).
+    #[wasm_bindgen(js_name = destroy, unchecked_return_type = "Promise<void>")]
+    pub fn destroy(&self) -> Promise {
+        let d = self.driver.clone();
+        if d.is_dead() || d.is_completed() {
+            return Promise::resolve(&JsValue::UNDEFINED);
+        }
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
+        if let Some(res) = resolve {
+            d.on_complete(res);
+        }
+        d.feed(Input::Destroy);
+        promise
+    }
+
+    /// Live resources of the SDK on this page (for leak tests):
+    /// `{listeners, timers, eventSources, webSockets, fetches, instances}`.
+    #[wasm_bindgen(js_name = debugCounters)]
+    pub fn debug_counters() -> Object {
+        let o = Object::new();
+        for (name, n) in counters::snapshot() {
+            let _ = Reflect::set(&o, &JsValue::from_str(name), &JsValue::from(n));
+        }
+        o
+    }
+}
+
+impl RtVideo {
+    /// Runs a method through the core; the promise is marked handled.
+    fn call(&self, method: Method, arg: JsValue) -> Promise {
+        // A clone, so the instance outlives a page callback that drops the handle.
+        let d = self.driver.clone();
+        if d.is_dead() {
+            let p = Promise::reject(&live::internal_error(live::DEAD_MSG));
+            mark_handled(&p);
+            return p;
+        }
+        let arg = json_of(&arg);
+        let mut functions = None;
+        let promise = Promise::new(&mut |res, rej| functions = Some((res, rej)));
+        // The executor runs synchronously, so the functions are there.
+        if let Some(call) = functions.and_then(|(res, rej)| d.register_call(res, rej)) {
+            d.feed(Input::Call { call, method, arg });
+        }
+        mark_handled(&promise);
+        promise
+    }
+}
+
+/// Validates `options` (as JSON: every given option is checked, used or not).
+fn config_of(options: &JsValue) -> Result<Config, String> {
+    let text = if options.is_undefined() {
+        Some("null".to_string())
+    } else {
+        JSON::stringify(options).ok().and_then(|s| s.as_string())
+    };
+    let json = text.and_then(|t| Json::parse(&t).ok()).ok_or_else(|| {
+        "RtVideo: invalid option `options`: must be a plain JSON-compatible object".to_string()
+    })?;
+    Config::from_json(&json).map_err(|e| e.msg)
+}
+
+/// The observer's `next`, `error` and `complete` (each optional).
+fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
+    let invalid = |what: &str| {
+        JsValue::from(js_sys::Error::new(&format!(
+            "RtVideo: invalid argument `{what}`"
+        )))
+    };
+    if observer.is_undefined() || observer.is_null() {
+        return Ok(Observer {
+            this: JsValue::UNDEFINED,
+            next: None,
+            error: None,
+            complete: None,
+        });
+    }
+    if !observer.is_object() {
+        return Err(invalid(
+            "observer`: must be an object {next, error, complete}; got a non-object `observer",
+        ));
+    }
+    let member = |name: &str| -> Result<Option<Function>, JsValue> {
+        let v = Reflect::get(&observer, &JsValue::from_str(name))?;
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.dyn_into::<Function>().map(Some).map_err(|_| {
+            JsValue::from(js_sys::Error::new(&format!(
+                "RtVideo: invalid argument `observer.{name}`: must be a function"
+            )))
+        })
+    };
+    let (next, error, complete) = (member("next")?, member("error")?, member("complete")?);
+    Ok(Observer {
+        this: observer,
+        next,
+        error,
+        complete,
+    })
+}

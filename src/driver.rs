@@ -1,0 +1,415 @@
+//! The driver: runs the sans-IO core against the browser.
+//!
+//! Web events become [`Input`]s; after each one the driver drains the core's
+//! [`Output`]s into a Vec, re-arms its single timer from `poll_timeout`,
+//! releases its borrow, and only then performs them (IO, page callbacks,
+//! promise settlement). A page callback may therefore call back into
+//! `RtVideo`: the nested call only feeds its input, and the outer loop drains
+//! what it produced, in order.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Function, JSON};
+use rtv_core::error::{ErrorCode, SdkError};
+use rtv_core::json::Json;
+use rtv_core::{Agent, CallId, HttpOutcome, Input, LogLevel, Millis, Output, ReqId};
+use wasm_bindgen::JsValue;
+use web_sys::console;
+
+use crate::live;
+use crate::web::counters::{Counted, Kind};
+use crate::web::exe::ExeLink;
+use crate::web::http::{self, InFlight};
+use crate::web::page::PageListeners;
+use crate::web::sse::PushLink;
+use crate::web::timer::{self, Timeout};
+
+/// The page's observer: `this` for the calls, and its three optional functions.
+pub(crate) struct Observer {
+    pub this: JsValue,
+    pub next: Option<Function>,
+    pub error: Option<Function>,
+    pub complete: Option<Function>,
+}
+
+/// One `RtVideo` instance behind its JS handle.
+pub(crate) struct Driver {
+    inner: RefCell<Inner>,
+    observer: Observer,
+    /// A pump loop is running further up the stack.
+    pumping: Cell<bool>,
+    /// `complete()` was called: no page callback fires again.
+    completed: Cell<bool>,
+    /// The SDK panicked. A plain Cell, readable even if `inner` is stuck borrowed.
+    dead: Cell<bool>,
+    _count: Counted,
+}
+
+struct Inner {
+    agent: Agent,
+    sink: Sink,
+    push: Option<PushLink>,
+    exe: Option<ExeLink>,
+    /// The armed deadline and its timer.
+    timer: Option<(Millis, Timeout)>,
+    page: Option<PageListeners>,
+    /// Promise functions `(resolve, reject)` of calls the core has not settled.
+    calls: Vec<(CallId, Function, Function)>,
+    next_call: CallId,
+    fetches: Vec<(ReqId, InFlight)>,
+    /// `destroy()` promises waiting for `complete()`.
+    waiters: Vec<Function>,
+}
+
+/// How the web layer reaches the driver: a `Weak`, so closures held by the
+/// browser never keep an instance alive and there is no `Rc` cycle.
+#[derive(Clone)]
+pub(crate) struct Sink(Weak<Driver>);
+
+impl Sink {
+    /// Feeds `input` to the core and performs what follows.
+    pub(crate) fn send(&self, input: Input) {
+        if let Some(d) = self.0.upgrade() {
+            d.feed(input);
+        }
+    }
+
+    /// Reports the outcome of request `id` (once; later reports are ignored).
+    pub(crate) fn http_done(&self, id: ReqId, outcome: HttpOutcome) {
+        if let Some(d) = self.0.upgrade() {
+            let entry = d.with_inner(|i| {
+                i.fetches
+                    .iter()
+                    .position(|f| f.0 == id)
+                    .map(|at| i.fetches.swap_remove(at))
+            });
+            // Dropped outside the borrow (dropping aborts and clears a timer),
+            // before the core hears of it.
+            let Some(Some(request)) = entry else { return };
+            drop(request);
+            d.feed(Input::Http { id, outcome });
+        }
+    }
+
+    fn timer_fired(&self) {
+        if let Some(d) = self.0.upgrade() {
+            let spent = d.with_inner(|i| {
+                let t = i.timer.take();
+                i.agent.handle_timeout(timer::now());
+                t
+            });
+            drop(spent);
+            d.pump();
+        }
+    }
+}
+
+impl Driver {
+    /// Wraps `agent`, listens to the page, and performs the first outputs
+    /// (opening both links).
+    pub(crate) fn start(agent: Agent, observer: Observer) -> Rc<Driver> {
+        let d = Rc::new_cyclic(|me: &Weak<Driver>| Driver {
+            inner: RefCell::new(Inner {
+                agent,
+                sink: Sink(me.clone()),
+                push: None,
+                exe: None,
+                timer: None,
+                page: None,
+                calls: Vec::new(),
+                next_call: 1,
+                fetches: Vec::new(),
+                waiters: Vec::new(),
+            }),
+            observer,
+            pumping: Cell::new(false),
+            completed: Cell::new(false),
+            dead: Cell::new(false),
+            _count: Counted::new(Kind::Instance),
+        });
+        let page = PageListeners::new(&d.sink());
+        d.inner.borrow_mut().page = Some(page);
+        live::register(&d);
+        d.pump();
+        d
+    }
+
+    fn sink(&self) -> Sink {
+        self.inner.borrow().sink.clone()
+    }
+
+    /// Runs `f` on the state unless the instance is dead.
+    fn with_inner<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> Option<R> {
+        if self.dead.get() {
+            return None;
+        }
+        Some(f(&mut self.inner.borrow_mut()))
+    }
+
+    /// True after a panic: every entry point refuses to run.
+    pub(crate) fn is_dead(&self) -> bool {
+        self.dead.get()
+    }
+
+    /// True once `complete()` was called.
+    pub(crate) fn is_completed(&self) -> bool {
+        self.completed.get()
+    }
+
+    /// The current state string.
+    pub(crate) fn state(&self) -> &'static str {
+        if self.dead.get() {
+            return "disconnected";
+        }
+        self.inner
+            .try_borrow()
+            .map(|i| i.agent.state().as_str())
+            .unwrap_or("disconnected")
+    }
+
+    /// Keeps a promise's functions until the core settles call `CallId`.
+    pub(crate) fn register_call(&self, resolve: Function, reject: Function) -> Option<CallId> {
+        self.with_inner(|i| {
+            let id = i.next_call;
+            i.next_call = i.next_call.wrapping_add(1);
+            i.calls.push((id, resolve, reject));
+            id
+        })
+    }
+
+    /// Resolves `resolve` when `complete()` has run.
+    pub(crate) fn on_complete(&self, resolve: Function) {
+        if self.completed.get() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        } else {
+            let _ = self.with_inner(|i| i.waiters.push(resolve));
+        }
+    }
+
+    /// Feeds one input and performs what follows.
+    pub(crate) fn feed(self: &Rc<Self>, input: Input) {
+        if self
+            .with_inner(|i| i.agent.handle_input(timer::now(), input))
+            .is_some()
+        {
+            self.pump();
+        }
+    }
+
+    /// Drains and performs outputs until the core has nothing more to say.
+    fn pump(self: &Rc<Self>) {
+        if self.pumping.replace(true) {
+            return;
+        }
+        while let Some(batch) = self.with_inner(Inner::drain).filter(|b| !b.is_empty()) {
+            for out in batch {
+                self.perform(out);
+            }
+        }
+        self.pumping.set(false);
+    }
+
+    fn perform(self: &Rc<Self>, out: Output) {
+        match out {
+            Output::Event { kind, data } => {
+                let v = to_js(&format!(
+                    "{{\"type\":\"{}\",\"data\":{data}}}",
+                    kind.as_str()
+                ));
+                self.notify(self.observer.next.as_ref(), "next", &v);
+            }
+            Output::Error(e) => self.notify(
+                self.observer.error.as_ref(),
+                "error",
+                &to_js(&e.to_json().to_string()),
+            ),
+            Output::Settle { call, result } => {
+                let entry = self.with_inner(|i| {
+                    i.calls
+                        .iter()
+                        .position(|c| c.0 == call)
+                        .map(|at| i.calls.swap_remove(at))
+                });
+                if let Some((_, resolve, reject)) = entry.flatten() {
+                    let _ = match result {
+                        Ok(v) => resolve.call1(&JsValue::UNDEFINED, &to_js(&v.to_string())),
+                        Err(r) => {
+                            reject.call1(&JsValue::UNDEFINED, &to_js(&r.to_json().to_string()))
+                        }
+                    };
+                }
+            }
+            Output::Http(req) if req.keepalive => http::send_keepalive(&req),
+            Output::Http(req) => {
+                let sink = self.sink();
+                match http::start(&req, &sink) {
+                    Ok(f) => {
+                        let _ = self.with_inner(|i| i.fetches.push((req.id, f)));
+                    }
+                    Err(why) => self.feed(Input::Http {
+                        id: req.id,
+                        outcome: HttpOutcome::NetworkError(why),
+                    }),
+                }
+            }
+            Output::OpenPush { url } => {
+                drop(self.with_inner(|i| i.push.take()));
+                match PushLink::open(&url, &self.sink()) {
+                    Ok(link) => {
+                        let _ = self.with_inner(|i| i.push = Some(link));
+                    }
+                    Err(()) => self.feed(Input::PushDown {
+                        status: None,
+                        wrong_type: false,
+                    }),
+                }
+            }
+            Output::ClosePush => drop(self.with_inner(|i| i.push.take())),
+            Output::OpenExe { url } => {
+                drop(self.with_inner(|i| i.exe.take()));
+                match ExeLink::open(&url, &self.sink()) {
+                    Ok(link) => {
+                        let _ = self.with_inner(|i| i.exe = Some(link));
+                    }
+                    Err(()) => self.feed(Input::ExeClosed { code: 1006 }),
+                }
+            }
+            Output::CloseExe => drop(self.with_inner(|i| i.exe.take())),
+            Output::ExeSend(text) => {
+                let _ = self.with_inner(|i| i.exe.as_ref().map(|l| l.send(&text)));
+            }
+            Output::Log { level, msg } => log(level, &msg),
+            Output::Complete => self.complete(),
+        }
+    }
+
+    /// Calls a page callback; one that throws is logged and the SDK goes on.
+    fn notify(&self, f: Option<&Function>, name: &str, arg: &JsValue) {
+        if self.completed.get() || self.dead.get() {
+            return;
+        }
+        self.invoke(f, name, arg);
+    }
+
+    fn invoke(&self, f: Option<&Function>, name: &str, arg: &JsValue) {
+        if let Some(f) = f {
+            if let Err(e) = f.call1(&self.observer.this, arg) {
+                console::error_2(
+                    &JsValue::from_str(&format!("RtVideo: observer.{name} threw:")),
+                    &e,
+                );
+            }
+        }
+    }
+
+    /// `complete()`, then release every link, listener, timer and request.
+    fn complete(self: &Rc<Self>) {
+        if self.completed.get() {
+            return;
+        }
+        self.completed.set(true);
+        self.invoke(
+            self.observer.complete.as_ref(),
+            "complete",
+            &JsValue::UNDEFINED,
+        );
+        let released = self.with_inner(|i| {
+            (
+                i.push.take(),
+                i.exe.take(),
+                i.timer.take(),
+                i.page.take(),
+                std::mem::take(&mut i.fetches),
+                std::mem::take(&mut i.calls),
+                std::mem::take(&mut i.waiters),
+            )
+        });
+        live::unregister(self);
+        let Some((push, exe, timer, page, fetches, calls, waiters)) = released else {
+            return;
+        };
+        drop((push, exe, timer, page, fetches));
+        // The core settles every call before completing; this is a safety net.
+        let gone = to_js(
+            &SdkError::new(ErrorCode::Destroyed, "RtVideo 实例已销毁 (destroyed)")
+                .to_json()
+                .to_string(),
+        );
+        for (_, _, reject) in calls {
+            let _ = reject.call1(&JsValue::UNDEFINED, &gone);
+        }
+        for resolve in waiters {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+
+    /// Called by the panic hook: report `INTERNAL`, `complete()`, then stay
+    /// silent for good. Touches only Cells and the immutable observer.
+    pub(crate) fn on_panic(&self, error: &JsValue) {
+        if self.dead.replace(true) || self.completed.get() {
+            return;
+        }
+        self.invoke(self.observer.error.as_ref(), "error", error);
+        self.completed.set(true);
+        self.invoke(
+            self.observer.complete.as_ref(),
+            "complete",
+            &JsValue::UNDEFINED,
+        );
+    }
+}
+
+impl Inner {
+    fn drain(&mut self) -> Vec<Output> {
+        let mut batch = Vec::new();
+        while let Some(out) = self.agent.poll_output() {
+            batch.push(out);
+        }
+        let want = if self.agent.is_finished() {
+            None
+        } else {
+            self.agent.poll_timeout()
+        };
+        if want != self.timer.as_ref().map(|t| t.0) {
+            self.timer = want.map(|at| {
+                let sink = self.sink.clone();
+                (
+                    at,
+                    Timeout::new(at - timer::now(), move || sink.timer_fired()),
+                )
+            });
+        }
+        batch
+    }
+}
+
+/// A JSON text as a JS value (`JSON.parse`; the core's JSON is always valid).
+pub(crate) fn to_js(json: &str) -> JsValue {
+    JSON::parse(json).unwrap_or(JsValue::NULL)
+}
+
+/// A value as the core's JSON. `undefined`/`null` are `Null`; a value JSON
+/// cannot carry (a function, a BigInt, a cyclic object) becomes `false`, which
+/// every method rejects as a mistyped argument.
+pub(crate) fn json_of(v: &JsValue) -> Json {
+    if v.is_undefined() || v.is_null() {
+        return Json::Null;
+    }
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .and_then(|s| Json::parse(&s).ok())
+        .unwrap_or(Json::Bool(false))
+}
+
+fn log(level: LogLevel, msg: &str) {
+    let line = JsValue::from_str(&format!("[RtVideo] {msg}"));
+    match level {
+        LogLevel::Silent => {}
+        LogLevel::Error => console::error_1(&line),
+        LogLevel::Warn => console::warn_1(&line),
+        LogLevel::Info => console::info_1(&line),
+        LogLevel::Debug => console::debug_1(&line),
+    }
+}

@@ -1,0 +1,62 @@
+//! Page-level signals: unload (`pagehide`) and "try the links again now"
+//! (`online`, a page restored from the back/forward cache, a tab shown again).
+
+use rtv_core::Input;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, PageTransitionEvent, VisibilityState};
+
+use super::listener::EventListener;
+use crate::driver::Sink;
+
+/// The page listeners of one instance; dropping it removes them.
+pub(crate) struct PageListeners {
+    _listeners: Vec<EventListener>,
+}
+
+impl PageListeners {
+    /// Listens on `window` and `document` (when there are any).
+    pub(crate) fn new(sink: &Sink) -> PageListeners {
+        let mut listeners = Vec::new();
+        if let Some(window) = web_sys::window() {
+            let target = window.as_ref();
+            listeners.push(EventListener::new(target, "pagehide", {
+                let sink = sink.clone();
+                move |_| sink.send(Input::PageHide)
+            }));
+            listeners.push(EventListener::new(target, "online", {
+                let sink = sink.clone();
+                move |_| sink.send(Input::Resume)
+            }));
+            // The first `pageshow` of a load is not a resume; a page restored
+            // from the back/forward cache is.
+            listeners.push(EventListener::new(target, "pageshow", {
+                let sink = sink.clone();
+                move |ev| {
+                    if ev
+                        .dyn_ref::<PageTransitionEvent>()
+                        .is_some_and(|e| e.persisted())
+                    {
+                        sink.send(Input::Resume)
+                    }
+                }
+            }));
+            if let Some(document) = window.document() {
+                listeners.push(EventListener::new(document.as_ref(), "visibilitychange", {
+                    let sink = sink.clone();
+                    move |ev| {
+                        let visible = ev
+                            .current_target()
+                            .and_then(|t| t.dyn_into::<Document>().ok())
+                            .is_some_and(|d| d.visibility_state() == VisibilityState::Visible);
+                        if visible {
+                            sink.send(Input::Resume)
+                        }
+                    }
+                }));
+            }
+        }
+        PageListeners {
+            _listeners: listeners,
+        }
+    }
+}
