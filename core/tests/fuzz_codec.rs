@@ -13,9 +13,34 @@ use rtv_core::ErrorCode;
 /// Pieces of real messages, so that random text often gets deep into the
 /// decoders instead of failing at the first byte.
 const FRAGMENTS: [&str; 28] = [
-    "{", "}", "[", "]", ",", ":", "\"msgType\"", "\"sid\"", "\"data\"", "\"S-1\"", "50200",
-    "30017", "20100", "50203", "\"50200\"", "1e400", "-0", "null", "true", "\"\\ud800\"",
-    "\"\\u00e9\"", "\"id\"", "\"ok\"", "\"event\"", "\"code\"", "\"streams\"", "\"url\"", " ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"msgType\"",
+    "\"sid\"",
+    "\"data\"",
+    "\"S-1\"",
+    "50200",
+    "30017",
+    "20100",
+    "50203",
+    "\"50200\"",
+    "1e400",
+    "-0",
+    "null",
+    "true",
+    "\"\\ud800\"",
+    "\"\\u00e9\"",
+    "\"id\"",
+    "\"ok\"",
+    "\"event\"",
+    "\"code\"",
+    "\"streams\"",
+    "\"url\"",
+    " ",
 ];
 
 fn fragments() -> impl Strategy<Value = String> {

@@ -418,6 +418,11 @@ fn credentials_rejected_disconnected_and_complete() {
         .position(|o| matches!(o, Output::Complete))
         .unwrap();
     assert!(auth < dis && dis < done);
+    let offline = out
+        .iter()
+        .position(|o| matches!(o, Output::Http(r) if r.keepalive && r.body.contains("\"offline\"")))
+        .expect("best-effort offline on rejected credentials");
+    assert!(offline < done);
     assert!(h.agent.is_finished());
     h.advance(120_000.0);
     assert!(h.take().is_empty(), "nothing after complete, no retry loop");

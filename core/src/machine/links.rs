@@ -136,6 +136,10 @@ impl Agent {
                 )
                 .with("status", Json::Num(s as f64)),
             );
+            // Best effort (the dispatch service may reject the same
+            // credentials): without it the platform would keep offering
+            // calls to this agent until its heartbeat timeout.
+            self.send_offline();
             self.finish();
             return;
         }
@@ -228,6 +232,7 @@ impl Agent {
         }
         if matches!(self.sync, Sync::Session(_) | Sync::Presence(_)) {
             self.sync = Sync::Idle { retry_at: None };
+            self.release_held();
         }
     }
 
@@ -299,6 +304,7 @@ impl Agent {
             ]),
         );
         self.exe_start();
+        self.release_held();
     }
 
     /// The sync's `agent/state` answered.
@@ -314,6 +320,7 @@ impl Agent {
             }),
             Err(e) => self.sync_failed(e),
         }
+        self.release_held();
     }
 
     /// The sync failed: report a local error (a business one was already an
@@ -329,6 +336,7 @@ impl Agent {
         self.sync = Sync::Idle {
             retry_at: Some(self.now + delay),
         };
+        self.release_held();
     }
 
     fn connected(&mut self, state: State) {

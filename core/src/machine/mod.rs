@@ -119,6 +119,8 @@ pub struct Agent {
     pub(crate) http: Vec<PendingHttp>,
     pub(crate) next_exe_id: u64,
     pub(crate) exe_pending: Vec<PendingExe>,
+    /// Pushes that arrived while the sync ran (see `hold_or_dispatch`).
+    pub(crate) held: Vec<crate::codec::PushMsg>,
 }
 
 impl Agent {
@@ -151,6 +153,7 @@ impl Agent {
             http: Vec::new(),
             next_exe_id: 1,
             exe_pending: Vec::new(),
+            held: Vec::new(),
         };
         a.log(LogLevel::Info, format!("starting agent {}", a.cfg.account));
         a.open_push();
@@ -352,6 +355,7 @@ impl Agent {
             }
         }
         self.call = None;
+        self.held.clear();
         self.push = LinkState::Down { retry_at: None };
         self.exe = LinkState::Down { retry_at: None };
         self.grace_deadline = None;

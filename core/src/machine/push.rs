@@ -1,12 +1,15 @@
 //! Push messages: exactly-once filter, decoding, and msgType → state change +
 //! event (SPEC §2 and the transition table of §3).
 
-use super::{Agent, Call, Ring, Role};
+use super::{Agent, Call, Ring, Role, Sync};
 use crate::codec::PushMsg;
 use crate::consts::{EventType, MsgType, State};
 use crate::error::{ErrorCode, SdkError};
 use crate::json::Json;
 use crate::{LogLevel, MAX_FRAME_CHARS};
+
+/// Most pushes held during one sync; more are handled at once.
+const MAX_HELD: usize = 64;
 
 impl Agent {
     pub(crate) fn on_push_message(&mut self, id: Option<&str>, data: &str) {
@@ -26,7 +29,7 @@ impl Agent {
             }
         }
         match PushMsg::decode(data) {
-            Ok(m) => self.dispatch(m),
+            Ok(m) => self.hold_or_dispatch(m),
             Err(e) => self.report(with_id(e, id)),
         }
     }
@@ -59,6 +62,29 @@ impl Agent {
             .with("sid", Json::str(m.sid.clone()))
             .with("state", Json::str(self.state.as_str())),
         );
+    }
+
+    /// While the start-up/recovery sync runs, a push is held until it ends:
+    /// the platform offers a waiting call as soon as it accepted `ready`, so
+    /// the 50200 may arrive before the `agent/state` reply.
+    fn hold_or_dispatch(&mut self, m: PushMsg) {
+        let syncing = matches!(self.sync, Sync::Session(_) | Sync::Presence(_));
+        if self.state == State::Disconnected && syncing && self.held.len() < MAX_HELD {
+            self.log(
+                LogLevel::Debug,
+                format!("push {} for {} held until connected", m.msg_type, m.sid),
+            );
+            return self.held.push(m);
+        }
+        self.dispatch(m)
+    }
+
+    /// The sync ended (connected, failed or interrupted): handle the held
+    /// pushes, in order, in the state it left.
+    pub(crate) fn release_held(&mut self) {
+        for m in std::mem::take(&mut self.held) {
+            self.dispatch(m);
+        }
     }
 
     fn dispatch(&mut self, m: PushMsg) {
