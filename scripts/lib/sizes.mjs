@@ -12,7 +12,7 @@ export const SIZED_FILES = [
   'snk_rt_video_pc.js',
   'index.js',
   'consts.js',
-  'dist/snk-rt-video-pc.wasm',
+  'dist/snk_rt_video_pc_bg.wasm',
   'dist/snk-rt-video-pc.js',
 ];
 

@@ -24,6 +24,7 @@ export const WASM_OPT_ARGS = [
   '--enable-multivalue',
   '--strip-debug',
   '--strip-producers',
+  '--strip-target-features',
 ];
 
 let versionCache;
@@ -34,13 +35,16 @@ async function wasmOptVersion() {
 
 /**
  * Optimizes `file` in place. Returns true when the result came from the cache.
+ * `keepNames`: keep the function names (for size profiles such as twiggy),
+ * otherwise names and debug info are stripped as in the shipped package.
  */
-export async function optimizeInPlace(file) {
+export async function optimizeInPlace(file, { keepNames = false } = {}) {
   const bin = nodeBin('wasm-opt');
+  const args = keepNames ? [...WASM_OPT_ARGS.filter((a) => a !== '--strip-debug'), '--debuginfo'] : WASM_OPT_ARGS;
   const hash = createHash('sha256')
     .update(await wasmOptVersion())
     .update('\0')
-    .update(WASM_OPT_ARGS.join(' '))
+    .update(args.join(' '))
     .update('\0')
     .update(readFileSync(file))
     .digest('hex');
@@ -51,7 +55,7 @@ export async function optimizeInPlace(file) {
   }
   mkdirSync(CACHE_DIR, { recursive: true });
   const tmp = `${cached}.${process.pid}.tmp`;
-  await run(bin, [...WASM_OPT_ARGS, file, '-o', tmp]);
+  await run(bin, [...args, file, '-o', tmp]);
   renameSync(tmp, cached);
   copyFileSync(cached, file);
   prune();

@@ -1,0 +1,212 @@
+// Script-tag build of snk-rt-video-pc: `<script src=".../dist/snk-rt-video-pc.js">`
+// defines `window.RtVideo` synchronously and starts loading
+// `snk_rt_video_pc_bg.wasm` (next to this script) at once.
+//
+// scripts/build.mjs assembles dist/snk-rt-video-pc.js from this file: the
+// wasm-bindgen `no-modules` glue replaces the `@glue` line (it declares a
+// local `wasm_bindgen`, so nothing leaks but `RtVideo`), and the two
+// `__RTV_*__` names are replaced by the generated constants and the version.
+//
+// Why a facade: pages written for the JS package call `new RtVideo(...)` from
+// `<body onload>`, which may run before the wasm is compiled. Until then the
+// constructor returns a facade with every method; its calls are queued and run
+// on the real instance as soon as it exists. Once the wasm is ready,
+// `new RtVideo(...)` builds the real instance directly (and throws on bad
+// options, naming the field, like the ESM build).
+//
+// No eval / new Function: the SDK runs under
+// `Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'`.
+(function () {
+  'use strict';
+
+  /* @glue */
+
+  var WASM_FILE = 'snk_rt_video_pc_bg.wasm';
+  var Consts = deepFreeze(__RTV_CONSTS__);
+  var VERSION = __RTV_VERSION__;
+  var METHODS = [
+    'rest', 'back', 'answer', 'refuse', 'hangUp', 'snapshot', 'reconnect',
+    'askChangePerson', 'cancelChangePerson', 'acceptChangePerson', 'refuseChangePerson',
+    'askAddPerson', 'cancelAddPerson', 'removeAddPerson', 'acceptAddPerson',
+    'refuseAddPerson', 'quitAddPerson',
+  ];
+  var COUNTER_NAMES = ['listeners', 'timers', 'eventSources', 'webSockets', 'fetches', 'instances'];
+
+  var Real = null; // the wasm-bindgen class, once the module is instantiated
+  var loadError = null; // {code: 'INTERNAL', msg} when the wasm could not be loaded
+  var waiting = []; // facades made before the module was ready
+
+  function deepFreeze(o) {
+    Object.keys(o).forEach(function (k) {
+      if (o[k] && typeof o[k] === 'object') deepFreeze(o[k]);
+    });
+    return Object.freeze(o);
+  }
+
+  // The SDK marks its promises handled, so pages that ignore them see no
+  // "uncaught (in promise)"; the facade's promises behave the same.
+  function handled(p) {
+    p.catch(function () {});
+    return p;
+  }
+
+  // A throwing page callback must not break the SDK (SPEC §1).
+  function callBack(observer, name, arg) {
+    var f = observer && observer[name];
+    if (typeof f !== 'function') return;
+    try {
+      f.call(observer, arg);
+    } catch (e) {
+      if (typeof console !== 'undefined') console.error('[RtVideo] observer.' + name + ' threw', e);
+    }
+  }
+
+  function wasmUrl() {
+    var script = typeof document !== 'undefined' ? document.currentScript : null;
+    var base = script && script.src ? script.src : location.href;
+    return new URL(WASM_FILE, base).href;
+  }
+
+  /** Stands in for an instance while the wasm loads (see the file comment). */
+  function Facade(options, observer) {
+    this._options = options;
+    this._observer = observer;
+    this._real = null;
+    this._queue = []; // [{name, args, resolve, reject}]
+    this._ended = null; // the error that ended it before a real instance existed
+    this._completed = false;
+  }
+
+  Facade.prototype.state = function () {
+    return this._real ? this._real.state() : Consts.ServiceFsmState.DISCONNECTED;
+  };
+
+  METHODS.forEach(function (name) {
+    Facade.prototype[name] = function () {
+      return this._call(name, Array.prototype.slice.call(arguments));
+    };
+  });
+
+  Facade.prototype.destroy = function () {
+    if (this._real) return this._real.destroy();
+    if (!this._completed) {
+      // The real instance will never be made: nothing was opened, so only
+      // the queued calls and `complete()` remain to settle.
+      this._end({ code: 'DESTROYED', msg: 'RtVideo: destroy() was called' }, false);
+    }
+    return handled(Promise.resolve());
+  };
+
+  Facade.prototype._call = function (name, args) {
+    if (this._real) return this._real[name].apply(this._real, args);
+    if (this._ended) return handled(Promise.reject(this._ended));
+    var queue = this._queue;
+    return handled(
+      new Promise(function (resolve, reject) {
+        queue.push({ name: name, args: args, resolve: resolve, reject: reject });
+      }),
+    );
+  };
+
+  /** The wasm is ready: make the real instance and replay the queued calls. */
+  Facade.prototype._start = function () {
+    if (this._completed) return;
+    try {
+      this._real = new Real(this._options, this._observer);
+    } catch (e) {
+      var msg = e && e.message ? String(e.message) : String(e);
+      this._end({ code: 'CONFIG', msg: msg }, true);
+      return;
+    }
+    this._options = null;
+    var real = this._real;
+    var queue = this._queue;
+    this._queue = [];
+    queue.forEach(function (q) {
+      real[q.name].apply(real, q.args).then(q.resolve, q.reject);
+    });
+  };
+
+  /** Ends a facade without a real instance: `error` (if reported), then `complete()` once. */
+  Facade.prototype._end = function (err, report) {
+    this._ended = err;
+    this._completed = true;
+    var queue = this._queue;
+    this._queue = [];
+    queue.forEach(function (q) {
+      q.reject(err);
+    });
+    var observer = this._observer;
+    this._observer = null;
+    this._options = null;
+    if (report) callBack(observer, 'error', err);
+    callBack(observer, 'complete');
+  };
+
+  /**
+   * `new RtVideo(options, observer)`: the real instance once the wasm is
+   * ready, a facade before that (or after the wasm failed to load, so that the
+   * page hears about it through `error` + `complete`).
+   */
+  function RtVideo(options, observer) {
+    if (!new.target) throw new TypeError("Class constructor RtVideo cannot be invoked without 'new'");
+    if (Real) return new Real(options, observer);
+    var facade = new Facade(options, observer);
+    if (loadError) {
+      var err = loadError;
+      Promise.resolve().then(function () {
+        facade._end(err, true);
+      });
+    } else {
+      waiting.push(facade);
+    }
+    return facade;
+  }
+
+  // `x instanceof RtVideo` holds for facades and real instances alike.
+  Object.defineProperty(RtVideo, Symbol.hasInstance, {
+    value: function (o) {
+      return o instanceof Facade || (Real !== null && o instanceof Real);
+    },
+  });
+  Object.defineProperty(RtVideo, 'Consts', { value: Consts, enumerable: true });
+  Object.defineProperty(RtVideo, 'version', { value: VERSION, enumerable: true });
+
+  /** Live SDK resources on the page (all zero before the wasm is loaded). */
+  RtVideo.debugCounters = function () {
+    if (Real) return Real.debugCounters();
+    var zero = {};
+    COUNTER_NAMES.forEach(function (k) {
+      zero[k] = 0;
+    });
+    return zero;
+  };
+
+  /** Resolves when the wasm is ready; rejects with `{code: 'INTERNAL', msg}` if it cannot load. */
+  RtVideo.ready = handled(
+    wasm_bindgen({ module_or_path: wasmUrl() }).then(
+      function () {
+        Real = wasm_bindgen.RtVideo;
+        var list = waiting;
+        waiting = [];
+        list.forEach(function (f) {
+          f._start();
+        });
+      },
+      function (e) {
+        loadError = {
+          code: 'INTERNAL',
+          msg: 'RtVideo: cannot load ' + WASM_FILE + ': ' + (e && e.message ? e.message : String(e)),
+        };
+        var list = waiting;
+        waiting = [];
+        list.forEach(function (f) {
+          f._end(loadError, true);
+        });
+        throw loadError;
+      },
+    ),
+  );
+
+  window.RtVideo = RtVideo;
+})();

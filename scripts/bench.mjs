@@ -1,0 +1,61 @@
+// `npm run bench`: the numbers worth watching, printed in one go.
+//   1. core timings: `cargo bench -p rtv-core --bench core_bench` (ns/op)
+//   2. package size: raw and gzip -9 of every shipped file (builds pkg/ if needed)
+//   3. where the wasm bytes go: `twiggy top -n 15` of the optimized wasm,
+//      with function names kept (the shipped file has none, so a profile of
+//      it would only list `code[1234]`).
+// The long soak test is a separate command (`npm run soak`).
+
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, capture, logger, probe, run, runMain, secs } from './lib/proc.mjs';
+import { OUT_NAME } from './lib/package-files.mjs';
+import { writeSizes } from './lib/sizes.mjs';
+import { optimizeInPlace } from './lib/wasm-opt.mjs';
+import { build } from './build.mjs';
+
+const log = logger('bench');
+const RAW_WASM = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', `${OUT_NAME}.wasm`);
+const PROFILE_DIR = path.join(ROOT, 'target', 'rtv-bench');
+
+function section(title) {
+  console.log(`\n==== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
+}
+
+/** twiggy from ~/.cargo/bin; installed from crates.io only when missing. */
+async function ensureTwiggy() {
+  if (probe('twiggy', ['--version']) !== null) return;
+  log('installing twiggy (cargo install twiggy)');
+  await run('cargo', ['install', 'twiggy']);
+}
+
+/** The optimized wasm as shipped, but with its name section, for twiggy. */
+async function namedWasm() {
+  rmSync(PROFILE_DIR, { recursive: true, force: true });
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  await run('wasm-bindgen', ['--target', 'bundler', '--out-dir', PROFILE_DIR, '--out-name', OUT_NAME, '--no-typescript', RAW_WASM]);
+  const file = path.join(PROFILE_DIR, `${OUT_NAME}_bg.wasm`);
+  await optimizeInPlace(file, { keepNames: true });
+  return file;
+}
+
+async function main() {
+  const t0 = Date.now();
+
+  section('core: state machine and codec (cargo bench -p rtv-core --bench core_bench)');
+  await run('cargo', ['bench', '-p', 'rtv-core', '--bench', 'core_bench']);
+
+  section('package size (pkg/, raw and gzip -9)');
+  await build({ quiet: true });
+  writeSizes(path.join(ROOT, 'pkg'));
+
+  section('wasm size profile (twiggy top -n 15, optimized, names kept)');
+  await ensureTwiggy();
+  const file = await namedWasm();
+  console.log(await capture('twiggy', ['top', '-n', '15', file]));
+  console.log(`(profiled file: ${path.relative(ROOT, file)}; its "name" section is not shipped)`);
+
+  log(`done in ${secs(Date.now() - t0)}; long soak: npm run soak`);
+}
+
+runMain('bench', main);

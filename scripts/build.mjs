@@ -1,0 +1,165 @@
+// `npm run build`: builds the SDK package into pkg/.
+//
+//   pkg/index.js, index.d.ts, consts.js     ESM entry (webpack 5 / Vite) and its types
+//   pkg/snk_rt_video_pc{,_bg}.js, _bg.wasm  wasm-bindgen `bundler` output
+//   pkg/dist/snk-rt-video-pc.js             script-tag build (window.RtVideo) ...
+//   pkg/dist/snk_rt_video_pc_bg.wasm        ... and the wasm it loads
+//   pkg/package.json, README.md, SIZES.txt
+//
+// Steps: set-up (no browser) → cargo build (release, wasm32) → wasm-bindgen
+// twice (bundler, no-modules) → wasm-opt -Oz (cached by content) → the files
+// from pkg-template/ → sizes. The package is assembled in target/ and moved
+// into place at the end, so a failed build leaves the previous pkg/ intact.
+// When the wasm, the templates, the constants and these scripts are unchanged,
+// pkg/ is left as it is (a stamp file records the inputs).
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, capture, isMain, logger, run, runMain, secs } from './lib/proc.mjs';
+import * as files from './lib/package-files.mjs';
+import { writeSizes } from './lib/sizes.mjs';
+import { optimizeInPlace } from './lib/wasm-opt.mjs';
+import { setup } from './setup.mjs';
+
+const log = logger('build');
+const PKG = path.join(ROOT, 'pkg');
+// Per process, so that two builds at once (two terminals, a test run) do not mix their files.
+const STAGE = path.join(ROOT, 'target', `rtv-pkg-stage.${process.pid}`);
+const OLD = path.join(ROOT, 'target', `rtv-pkg-old.${process.pid}`);
+const STAMP = '.build-stamp';
+const RAW_WASM = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', `${files.OUT_NAME}.wasm`);
+const WASM = `${files.OUT_NAME}_bg.wasm`;
+
+/** What must be in pkg/ for the stamp to be trusted. */
+const OUTPUTS = [
+  'index.js',
+  'index.d.ts',
+  'consts.js',
+  'package.json',
+  'README.md',
+  `${files.OUT_NAME}.js`,
+  `${files.OUT_NAME}_bg.js`,
+  WASM,
+  `dist/${files.DIST_SCRIPT}`,
+  `dist/${WASM}`,
+];
+
+/** The inputs of everything after `cargo build`; equal hash → equal pkg/. */
+function inputsHash(constsJson, bindgenVersion) {
+  const h = createHash('sha256');
+  const add = (label, data) => h.update(label).update('\0').update(data).update('\0');
+  add('wasm', readFileSync(RAW_WASM));
+  add('consts', constsJson);
+  add('bindgen', bindgenVersion);
+  add('version', files.workspaceVersion());
+  for (const dir of [files.TEMPLATE_DIR, path.join(ROOT, 'scripts', 'lib')]) {
+    for (const f of readdirSync(dir).sort()) add(f, readFileSync(path.join(dir, f)));
+  }
+  add('build.mjs', readFileSync(new URL(import.meta.url)));
+  return h.digest('hex');
+}
+
+function upToDate(hash) {
+  const stamp = path.join(PKG, STAMP);
+  return (
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8').trim() === hash &&
+    OUTPUTS.every((f) => existsSync(path.join(PKG, f)))
+  );
+}
+
+async function bindgen(target, outDir) {
+  await run('wasm-bindgen', [
+    '--target', target,
+    '--out-dir', outDir,
+    '--out-name', files.OUT_NAME,
+    '--remove-name-section',
+    '--remove-producers-section',
+    RAW_WASM,
+  ]);
+}
+
+/** Builds the package in STAGE; returns nothing, throws on any failure. */
+async function assemble(consts, version, hash) {
+  rmSync(STAGE, { recursive: true, force: true });
+  const glueDir = path.join(STAGE, '.no-modules');
+  const dist = path.join(STAGE, 'dist');
+  mkdirSync(dist, { recursive: true });
+
+  await bindgen('bundler', STAGE);
+  await bindgen('no-modules', glueDir);
+
+  // The hand-written declarations replace wasm-bindgen's (which name types it
+  // does not define); check they still cover every export first.
+  const loaderSource = readFileSync(path.join(files.TEMPLATE_DIR, 'loader.js'), 'utf8');
+  files.checkDeclarations(readFileSync(path.join(STAGE, `${files.OUT_NAME}.d.ts`), 'utf8'), loaderSource);
+  for (const f of [`${files.OUT_NAME}.d.ts`, `${files.OUT_NAME}_bg.wasm.d.ts`]) rmSync(path.join(STAGE, f));
+
+  const t = Date.now();
+  const cachedA = await optimizeInPlace(path.join(STAGE, WASM));
+  renameSync(path.join(glueDir, WASM), path.join(dist, WASM));
+  const cachedB = await optimizeInPlace(path.join(dist, WASM));
+  log(`wasm-opt -Oz: ${cachedA && cachedB ? 'cached' : secs(Date.now() - t)}`);
+
+  const write = (rel, text) => writeFileSync(path.join(STAGE, rel), text);
+  write('consts.js', files.constsJs(consts.js));
+  write('index.js', files.indexJs(version));
+  write('index.d.ts', files.indexDts(consts.dts));
+  write('package.json', files.packageJson(version));
+  write('README.md', files.readme(version));
+  const glue = readFileSync(path.join(glueDir, `${files.OUT_NAME}.js`), 'utf8');
+  write(`dist/${files.DIST_SCRIPT}`, files.distScript(glue, consts.js, version));
+  rmSync(glueDir, { recursive: true });
+  write(STAMP, `${hash}\n`);
+}
+
+/**
+ * Replaces pkg/ with the staged package (two renames: pkg/ is missing only
+ * between them). If a concurrent build put its pkg/ there in between, that
+ * one is moved away too: the last build to finish wins.
+ */
+function install() {
+  for (let attempt = 0; ; attempt += 1) {
+    rmSync(OLD, { recursive: true, force: true });
+    if (existsSync(PKG)) renameSync(PKG, OLD);
+    try {
+      renameSync(STAGE, PKG);
+      break;
+    } catch (e) {
+      if (attempt >= 3 || !['ENOTEMPTY', 'EEXIST'].includes(e.code)) throw e;
+    }
+  }
+  rmSync(OLD, { recursive: true, force: true });
+}
+
+/** The whole build; `quiet` skips the size table (for callers that print their own). */
+export async function build({ quiet = false } = {}) {
+  const t0 = Date.now();
+  await setup({ browser: false });
+  await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'snk-rt-video-pc']);
+  const constsJson = await capture('cargo', ['run', '-q', '-p', 'rtv-core', '--example', 'gen_consts']);
+  const consts = JSON.parse(constsJson);
+  if (typeof consts.js !== 'string' || typeof consts.dts !== 'string') {
+    throw new Error('gen_consts printed no {"js", "dts"} object');
+  }
+  const bindgenVersion = (await capture('wasm-bindgen', ['--version'])).trim();
+  const version = files.workspaceVersion();
+  const hash = inputsHash(constsJson, bindgenVersion);
+  if (upToDate(hash)) {
+    log(`pkg/ is up to date (${secs(Date.now() - t0)})`);
+  } else {
+    try {
+      await assemble(consts, version, hash);
+      install();
+    } finally {
+      rmSync(STAGE, { recursive: true, force: true });
+    }
+    log(`pkg/ built: snk-rt-video-pc ${version} (${secs(Date.now() - t0)})`);
+  }
+  if (!quiet) writeSizes(PKG);
+}
+
+if (isMain(import.meta.url)) {
+  runMain('build', () => build());
+}

@@ -1,0 +1,207 @@
+// `npm test` (and .ci/run): every test of the repository, from its root, in
+// order; stops at the first failing step and says which; prints a timing
+// table at the end.
+//
+//   setup → fmt → clippy → clippy-wasm → native → build → types → sim-build →
+//   browser → demo → e2e → cleanup
+//
+// RTV_TEST_STEPS=name,name runs only those steps (same order), e.g.
+//   RTV_TEST_STEPS=build,types npm test
+//   RTV_TEST_STEPS=sim-build,browser npm test
+//   RTV_TEST_STEPS=build,demo,e2e npm test
+// The `cleanup` step (temporary browser profiles) also runs after a failure.
+
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, logger, nodeBin, run, runMain, secs } from './lib/proc.mjs';
+import { startSim } from './lib/sim.mjs';
+import { build } from './build.mjs';
+import { setup } from './setup.mjs';
+
+const log = logger('test');
+const WASM_TARGET = 'wasm32-unknown-unknown';
+
+/** The simulator of the browser-test step, stopped on failure and on Ctrl-C. */
+let browserSim = null;
+const startedAt = Date.now();
+
+const cargo = (...args) => run('cargo', args);
+
+const STEPS = [
+  { name: 'setup', what: 'install missing tools (incl. Chromium)', run: () => setup({ browser: true }) },
+  {
+    name: 'fmt',
+    what: 'cargo fmt --check',
+    hint: '`cargo fmt --all` formats the code',
+    run: () => cargo('fmt', '--all', '--', '--check'),
+  },
+  {
+    name: 'clippy',
+    what: 'clippy, native, all targets',
+    run: () => cargo('clippy', '--workspace', '--all-targets', '--', '-D', 'warnings'),
+  },
+  {
+    name: 'clippy-wasm',
+    what: 'clippy, wasm32, the SDK',
+    run: () => cargo('clippy', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--all-targets', '--', '-D', 'warnings'),
+  },
+  { name: 'native', what: 'cargo test --workspace (native)', run: () => cargo('test', '--workspace', '--no-fail-fast') },
+  { name: 'build', what: 'npm run build (pkg/)', run: () => build() },
+  {
+    name: 'types',
+    what: 'TypeScript type test of pkg/index.d.ts',
+    run: () => run(nodeBin('tsc'), ['--noEmit', '-p', path.join('tests', 'types')]),
+  },
+  { name: 'sim-build', what: 'cargo build -p rtv-sim', run: () => cargo('build', '-p', 'rtv-sim') },
+  {
+    name: 'browser',
+    what: 'wasm-bindgen-test in headless Chromium',
+    hint: 'RTV_SIM_LOG=1 shows the simulator log; RTV_TEST_STEPS=browser reruns this step alone',
+    run: browserTests,
+  },
+  { name: 'demo', what: 'npm run build:demo (webpack)', run: () => run('npm', ['run', '--silent', 'build:demo']) },
+  {
+    name: 'e2e',
+    what: 'node --test tests/e2e/ (Playwright)',
+    run: () => run(process.execPath, ['--test', '--test-concurrency=1', `tests${path.sep}e2e${path.sep}`]),
+  },
+  { name: 'cleanup', what: 'remove temporary browser profiles', run: async () => cleanup() },
+];
+
+/**
+ * The browser tests read the simulator's addresses at compile time
+ * (`option_env!("RTV_SIM_URL")`), so the simulator starts first, on free ports.
+ */
+async function browserTests() {
+  browserSim = await startSim(['--port', '0', '--exe-port', '0', '--pkg', 'pkg', '--www', path.join('www-demo', 'dist')], {
+    quiet: !process.env.RTV_SIM_LOG,
+  });
+  log(`simulator at ${browserSim.base} (exe ${browserSim.exeUrl}); RTV_SIM_LOG=1 shows its log`);
+  try {
+    // --no-fail-fast: one run shows every failing test file, the step still fails.
+    await run('cargo', ['test', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--no-fail-fast'], {
+      env: {
+        ...process.env,
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner',
+        CHROMEDRIVER: '/usr/bin/chromedriver',
+        WASM_BINDGEN_TEST_TIMEOUT: '120',
+        RTV_SIM_URL: browserSim.base,
+        RTV_EXE_URL: browserSim.exeUrl,
+      },
+    });
+  } finally {
+    await stopBrowserSim();
+  }
+}
+
+async function stopBrowserSim() {
+  const sim = browserSim;
+  browserSim = null;
+  if (sim) await sim.stop();
+}
+
+/**
+ * Chromium (driven by chromedriver and Playwright) leaves its profile
+ * directories in the temp dir. Removed: every such directory no running
+ * process names on its command line (Chromium gets it as --user-data-dir),
+ * so a browser of a concurrent run keeps its profile.
+ */
+function cleanup() {
+  const tmp = os.tmpdir();
+  const inUse = commandLines();
+  let removed = 0;
+  let kept = 0;
+  for (const name of readdirSync(tmp)) {
+    if (!name.startsWith('org.chromium.Chromium.scoped_dir.') && !name.startsWith('rtv-e2e-')) continue;
+    if (inUse.includes(name)) {
+      kept += 1;
+      continue;
+    }
+    rmSync(path.join(tmp, name), { recursive: true, force: true });
+    removed += 1;
+  }
+  log(`removed ${removed} temporary browser profile(s) from ${tmp}${kept ? `, kept ${kept} in use` : ''}`);
+}
+
+/** The command lines of all processes, joined (Linux /proc; empty elsewhere). */
+function commandLines() {
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return '';
+  }
+  const lines = [];
+  for (const pid of pids) {
+    try {
+      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return lines.join('\n');
+}
+
+function selectedSteps() {
+  const wanted = (process.env.RTV_TEST_STEPS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (wanted.length === 0) return STEPS;
+  const unknown = wanted.filter((w) => !STEPS.some((s) => s.name === w));
+  if (unknown.length) {
+    throw new Error(`RTV_TEST_STEPS: unknown step(s) ${unknown.join(', ')}; steps: ${STEPS.map((s) => s.name).join(', ')}`);
+  }
+  return STEPS.filter((s) => wanted.includes(s.name));
+}
+
+function printTable(results) {
+  const width = Math.max(...results.map((r) => r.name.length), 4);
+  console.log('');
+  console.log(`[test] ${'step'.padEnd(width)}  ${'time'.padStart(8)}  result`);
+  for (const r of results) {
+    console.log(`[test] ${r.name.padEnd(width)}  ${(r.ms === undefined ? '-' : secs(r.ms)).padStart(8)}  ${r.result}`);
+  }
+  console.log(`[test] ${'total'.padEnd(width)}  ${secs(Date.now() - startedAt).padStart(8)}`);
+}
+
+async function main() {
+  process.chdir(ROOT);
+  const steps = selectedSteps();
+  const results = steps.map((s) => ({ name: s.name, result: 'not run' }));
+  const onSignal = (sig) => {
+    log(`${sig}: stopping`);
+    stopBrowserSim().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let failure = null;
+  for (const [i, step] of steps.entries()) {
+    log(`── ${step.name}: ${step.what}`);
+    const t = Date.now();
+    try {
+      await step.run();
+      results[i] = { name: step.name, ms: Date.now() - t, result: 'ok' };
+    } catch (e) {
+      results[i] = { name: step.name, ms: Date.now() - t, result: 'FAILED' };
+      const hint = step.hint ? `\n  hint: ${step.hint}` : '';
+      failure = new Error(`step "${step.name}" (${step.what}) failed: ${e.message}${hint}`);
+      break;
+    }
+  }
+  await stopBrowserSim();
+  const cleanupIndex = steps.findIndex((s) => s.name === 'cleanup');
+  if (failure && cleanupIndex >= 0) {
+    const t = Date.now();
+    try {
+      cleanup();
+      results[cleanupIndex] = { name: 'cleanup', ms: Date.now() - t, result: 'ok (after the failure)' };
+    } catch (e) {
+      log(`cleanup after the failure did not finish: ${e.message}`);
+    }
+  }
+  printTable(results);
+  if (failure) throw failure;
+  log(`all ${steps.length} step(s) passed`);
+}
+
+runMain('test', main);
