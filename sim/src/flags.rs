@@ -97,7 +97,7 @@ impl Flags {
             ("--recording-delay", self.recording_delay),
         ];
         for (name, v) in secs {
-            if !v.is_finite() || v < 0.0 || v > 1.0e7 {
+            if !v.is_finite() || !(0.0..=1.0e7).contains(&v) {
                 return Err(format!("{name} must be a number of seconds >= 0"));
             }
         }
