@@ -30,8 +30,11 @@ function init() {
     account: param('account', 'a1'),
     profile: param('profile', 'dev')
   };
-  if (param('exeUrl', '')) options.exeUrl = param('exeUrl', '');
-  if (param('token', '')) options.token = param('token', '');
+  // Optional overrides (a platform on another address, the tests' simulator).
+  var extra = ['sseServerUrl', 'videoServiceUrl', 'stateServiceUrl', 'exeUrl', 'token'];
+  for (var i = 0; i < extra.length; i++) {
+    if (param(extra[i], '')) options[extra[i]] = param(extra[i], '');
+  }
   document.getElementById('account').textContent = options.account;
 
   rtVideo = new RtVideo(options, {

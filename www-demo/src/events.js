@@ -25,6 +25,18 @@ function callFromRing(ring) {
   };
 }
 
+/**
+ * The call after a 50201/50202 push (the streams of a transfer / third party
+ * accepted here). The accept reply may have made the call already (then it
+ * keeps who asked and when it started), or the ringing item is still shown.
+ */
+function streamsCall(s, sid, kind, from) {
+  const role = kind === 'add' ? 'participant' : 'owner';
+  if (s.call && s.call.sid === sid) return Object.assign({}, s.call, { role });
+  const ring = s.ring && s.ring.sid === sid ? s.ring : { kind, sid, from: from || '' };
+  return Object.assign(callFromRing(ring), { sid, role });
+}
+
 export function createEventHandlers(store, { onComplete }) {
   const update = (fn) => store.update(fn);
 
@@ -60,18 +72,17 @@ export function createEventHandlers(store, { onComplete }) {
         break;
       case 50201:
         update((s) => {
-          const base = callFromRing(s.ring && s.ring.sid === sid ? s.ring : { kind: 'transfer', sid, from: from || '' });
-          s.call = Object.assign(base, { sid, role: 'owner' });
+          s.call = streamsCall(s, sid, 'transfer', from);
         });
         toast('success', msgText(msgType), `sid ${sid}`);
         break;
       case 20101:
         update((s) => (s.transfer = null));
-        toast('success', `${newer || '对方'} 已接受转接,通话已转出`, msgText(msgType));
+        toast('success', `${newer || '对方'} 已接受转接,通话已转出`, `sid ${sid}`);
         break;
       case 20102:
         update((s) => (s.transfer = null));
-        toast('warn', `${newer || '对方'} 拒绝了转接`, msgText(msgType));
+        toast('warn', `${newer || '对方'} 拒绝了转接`, `sid ${sid}`);
         break;
       default:
         toast('info', msgText(msgType), newer || from || '');
@@ -93,8 +104,7 @@ export function createEventHandlers(store, { onComplete }) {
         break;
       case 50202:
         update((s) => {
-          const base = callFromRing(s.ring && s.ring.sid === sid ? s.ring : { kind: 'add', sid, from: from || '' });
-          s.call = Object.assign(base, { sid, role: 'participant' });
+          s.call = streamsCall(s, sid, 'add', from);
         });
         toast('success', msgText(msgType), `sid ${sid}`);
         break;
@@ -104,12 +114,16 @@ export function createEventHandlers(store, { onComplete }) {
           if (p) p.status = 'joined';
           else if (newer) s.participants.push({ newer, status: 'joined' });
         });
-        toast('success', `${newer || '对方'} 已加入三方通话`, msgText(msgType));
+        toast('success', `${newer || '对方'} 已加入三方通话`, `sid ${sid}`);
         break;
       case 20202:
       case 20203:
         update((s) => (s.participants = s.participants.filter((x) => x.newer !== newer)));
-        toast(msgType === 20202 ? 'warn' : 'info', `${newer || '对方'}: ${msgText(msgType)}`, String(msgType));
+        toast(
+          msgType === 20202 ? 'warn' : 'info',
+          `${newer || '对方'} ${msgType === 20202 ? '拒绝加入三方通话' : '已离开三方通话'}`,
+          `sid ${sid}`,
+        );
         break;
       default:
         toast('info', msgText(msgType), newer || from || '');

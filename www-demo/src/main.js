@@ -130,7 +130,17 @@ function boot() {
   mountCallPanel(store, actions);
   mountMedia(store);
   const consoleView = document.getElementById('console-view');
-  store.subscribe((s) => show(consoleView, s.phase === 'online'));
+  let lastKey = '';
+  store.subscribe((s) => {
+    show(consoleView, s.phase === 'online');
+    // A call started, or an ask to a colleague moved on: refresh the
+    // colleagues now, so the transfer and invite pickers show who is free at
+    // this moment (not up to 4 s ago).
+    const t = s.transfer ? `${s.transfer.newer}:${s.transfer.status}` : '';
+    const key = [s.state, t, ...s.participants.map((p) => `${p.newer}:${p.status}`)].join('|');
+    if (key !== lastKey && s.state === 'busy' && agentsTimer) refreshAgents();
+    lastKey = key;
+  });
   // Start fetching the SDK (JS glue + wasm) while the user types.
   loadSdk()
     .then((RtVideo) => store.update((s) => (s.sdkVersion = RtVideo.version || '')))

@@ -117,15 +117,20 @@ export function mountCallPanel(store, actions) {
     transferPicker.setAgents(s.sim.agents, s.account);
     addPicker.setAgents(s.sim.agents, s.account);
     const t = s.transfer;
+    // The platform handles one ask per call at a time (400001 otherwise).
+    const invitePending = s.participants.some((p) => p.status !== 'joined');
     transferPicker.setDisabled(Boolean(t));
-    els.transferAsk.disabled = Boolean(t) || !transferPicker.value() || s.inflight.has('transfer');
+    els.transferAsk.disabled = Boolean(t) || invitePending || !transferPicker.value() || s.inflight.has('transfer');
     show(els.transferPending, Boolean(t));
     if (t) {
       els.transferStatus.textContent = t.status === 'asking' ? `正在向 ${t.newer} 发送转接请求…` : `等待 ${t.newer} 应答转接…`;
       els.transferPending.dataset.status = t.status;
       els.transferCancel.disabled = t.status === 'asking' || s.inflight.has('transfer-cancel');
     }
-    els.addAsk.disabled = !addPicker.value() || s.inflight.has('add');
+    // The platform takes one third party at a time: invite again once the seat is free.
+    const seatTaken = s.participants.length > 0;
+    addPicker.setDisabled(seatTaken);
+    els.addAsk.disabled = seatTaken || Boolean(t) || !addPicker.value() || s.inflight.has('add');
     renderParticipants(s);
   }
 
