@@ -7,7 +7,7 @@ use crate::codes::is_hangup;
 use crate::faults::HttpFault;
 use crate::push::ChannelMode;
 use crate::state::Sim;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -31,17 +31,22 @@ pub fn router() -> Router<Arc<Sim>> {
         .route("/fail", post(fail))
         .route("/push-channel", post(push_channel))
         .route("/exe", post(exe))
+        .route("/exe/send", post(exe_send))
         .route("/auth", post(auth))
         .route("/log", get(log))
         .route("/log/clear", post(log_clear))
         .route("/config", get(config).post(set_config))
+        // Bad-input tests send frames over the SDK's 1 MiB limit (2 MiB and more).
+        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
 }
 
 fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({ "error": msg.into() }))).into_response()
 }
 
-/// Parses a JSON body (an empty body counts as `{}`).
+/// Parses a JSON body (an empty body counts as `{}`). The error is the
+/// ready 400 answer; its size does not matter on this cold path.
+#[allow(clippy::result_large_err)]
 fn parse<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, Response> {
     let body = if body.trim().is_empty() { "{}" } else { body };
     serde_json::from_str(body).map_err(|e| bad(StatusCode::BAD_REQUEST, e.to_string()))
@@ -233,6 +238,23 @@ async fn exe(State(sim): Shared, body: String) -> Response {
         }
         Err(e) => bad(StatusCode::BAD_REQUEST, e),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExeSendReq {
+    account: Option<String>,
+    text: String,
+}
+
+/// Sends a raw text frame from the fake EXE (bad-input tests: junk, huge or deeply nested frames).
+async fn exe_send(State(sim): Shared, body: String) -> Response {
+    let req: ExeSendReq = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let n = sim.lock().exe.send_raw(req.account.as_deref(), &req.text);
+    Json(json!({ "ok": true, "sockets": n })).into_response()
 }
 
 #[derive(Deserialize)]

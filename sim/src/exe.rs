@@ -196,6 +196,11 @@ impl ExeHub {
         })
     }
 
+    /// Sends `text` verbatim to the sockets of `account` (or all); returns how many.
+    pub fn send_raw(&mut self, account: Option<&str>, text: &str) -> usize {
+        self.each(account, &[ExeOut::Text(text.to_string())])
+    }
+
     /// Closes every socket (shutdown).
     pub fn close_all(&mut self) {
         self.each(None, &[ExeOut::Crash]);
