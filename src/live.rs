@@ -49,9 +49,15 @@ pub(crate) fn unregister(d: &Driver) {
 /// Installs the panic hook (once per page).
 pub(crate) fn install_panic_hook() {
     HOOK.call_once(|| {
+        // Release builds do not chain to the previous hook: std's default one
+        // only writes to a stderr that wasm32 lacks, yet costs several KB
+        // (thread names, backtrace text). Debug builds chain, so that a test
+        // harness's own hook still sees the panic.
+        #[cfg(debug_assertions)]
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             report_panic(info);
+            #[cfg(debug_assertions)]
             previous(info);
         }));
     });

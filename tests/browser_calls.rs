@@ -343,8 +343,8 @@ async fn a_reloaded_page_recovers_its_active_call() {
     settle(first.rt.answer(sid.clone().into()))
         .await
         .expect("answer");
-    // The first page goes away without a word (as a crashed tab would):
-    // its credentials stop working, so it ends without reporting offline.
+    // The first page ends because its credentials stop working (it
+    // reports a best-effort `offline`, as an unloading page would).
     let channel = |action: &str| format!(r#"{{"account":"{account}","action":"{action}"}}"#);
     control("push-channel", &channel("reject")).await;
     control("push-channel", &channel("drop")).await;
@@ -368,8 +368,13 @@ async fn a_reloaded_page_recovers_its_active_call() {
     );
     let log = wait_log(&account, "exe", "start", 2, 5_000.0).await;
     assert_eq!(s(entries(&log, "exe", "start")[1], "body.sid"), sid);
-    // No `agent/state` for a recovered call: the platform knows it is busy.
-    assert_eq!(count(&log, "http", "dispatch/agent/state"), 1);
+    // No `agent/state ready` for a recovered call: the platform knows it is
+    // busy. The first page sent `ready` once and `offline` once.
+    let presence: Vec<String> = entries(&log, "http", "dispatch/agent/state")
+        .iter()
+        .map(|e| s(e, "body.state"))
+        .collect();
+    assert_eq!(presence, ["ready", "offline"], "{presence:?}");
     settle(page.rt.hang_up(sid.into())).await.expect("hangUp");
     assert_eq!(page.rt.state(), "ready");
     page.destroy().await;

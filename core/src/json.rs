@@ -124,7 +124,7 @@ impl fmt::Display for Json {
                 if n.fract() == 0.0 && n.abs() < 1e15 {
                     write!(f, "{}", *n as i64)
                 } else {
-                    write!(f, "{n}")
+                    write!(f, "{}", crate::float_fmt::Num(*n))
                 }
             }
             Json::Num(_) => f.write_str("null"),
@@ -300,12 +300,10 @@ impl Parser<'_> {
                 return Err(self.err("bad number"));
             }
         }
-        // The slice is ASCII digits/sign/dot/exponent only, so both steps succeed.
-        let text =
-            std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
-        text.parse::<f64>()
+        // The slice has the grammar checked above, so this succeeds.
+        crate::float_parse::parse(&self.s[start..self.i])
             .map(Json::Num)
-            .map_err(|_| self.err("bad number"))
+            .ok_or_else(|| self.err("bad number"))
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {

@@ -24,6 +24,8 @@ pub mod codec;
 pub mod config;
 pub mod consts;
 pub mod error;
+mod float_fmt;
+mod float_parse;
 pub mod json;
 mod machine;
 mod methods;

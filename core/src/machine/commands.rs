@@ -214,7 +214,10 @@ impl Agent {
             )),
             HttpOutcome::Timeout => Err(SdkError::new(
                 ErrorCode::Timeout,
-                format!("{op}: 请求超时 ({} ms)", self.cfg.http_timeout_ms),
+                format!(
+                    "{op}: 请求超时 ({} ms)",
+                    crate::float_fmt::Num(self.cfg.http_timeout_ms)
+                ),
             )),
         }
         .map_err(|e| e.with("op", Json::str(op)));
@@ -250,7 +253,7 @@ impl Agent {
                 if let Err(r) = result {
                     self.log(
                         crate::LogLevel::Warn,
-                        format!("heartbeat failed: {:?}", r.to_json().to_string()),
+                        format!("heartbeat failed: {}", r.to_json()),
                     );
                 }
             }

@@ -221,7 +221,10 @@ impl Agent {
             .unwrap_or("")
             .to_string();
         if f.get("code").is_none() {
-            f.set("code", Json::str(format!("EXE_{}", event.to_uppercase())));
+            f.set(
+                "code",
+                Json::str(format!("EXE_{}", event.to_ascii_uppercase())),
+            );
         }
         if f.get("msg").is_none() {
             let detail = f.get("status").and_then(Json::as_str).unwrap_or("");
@@ -241,7 +244,7 @@ impl Agent {
         self.out.push_back(Output::CloseExe);
         self.exe_down(format!(
             "本地视频客户端 {} ms 内未应答",
-            self.cfg.exe_timeout_ms
+            crate::float_fmt::Num(self.cfg.exe_timeout_ms)
         ));
     }
 

@@ -357,7 +357,10 @@ impl Agent {
         self.set_state(State::Disconnected);
         self.report(SdkError::new(
             ErrorCode::Disconnected,
-            format!("连接中断超过 {} ms, 正在自动恢复", self.cfg.grace_ms),
+            format!(
+                "连接中断超过 {} ms, 正在自动恢复",
+                crate::float_fmt::Num(self.cfg.grace_ms)
+            ),
         ));
     }
 
