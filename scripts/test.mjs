@@ -43,8 +43,14 @@ const STEPS = [
   },
   {
     name: 'clippy-wasm',
-    what: 'clippy, wasm32, the SDK',
-    run: () => cargo('clippy', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--all-targets', '--', '-D', 'warnings'),
+    what: 'clippy, wasm32, the SDK (as shipped, then with test-hooks)',
+    run: async () => {
+      const clippy = (...features) =>
+        cargo('clippy', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--all-targets', ...features, '--', '-D', 'warnings');
+      await clippy();
+      // tests/browser_panic.rs and src/test_hooks.rs exist only with the feature.
+      await clippy('--features', 'test-hooks');
+    },
   },
   { name: 'native', what: 'cargo test --workspace (native)', run: () => cargo('test', '--workspace', '--no-fail-fast') },
   { name: 'build', what: 'npm run build (pkg/)', run: () => build() },
@@ -80,7 +86,8 @@ async function browserTests() {
   log(`simulator at ${browserSim.base} (exe ${browserSim.exeUrl}); RTV_SIM_LOG=1 shows its log`);
   try {
     // --no-fail-fast: one run shows every failing test file, the step still fails.
-    await run('cargo', ['test', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--no-fail-fast'], {
+    // test-hooks: lets tests/browser_panic.rs make the SDK panic (never in the shipped build).
+    await run('cargo', ['test', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--features', 'test-hooks', '--no-fail-fast'], {
       env: {
         ...process.env,
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner',

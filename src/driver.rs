@@ -362,6 +362,9 @@ impl Driver {
 
 impl Inner {
     fn drain(&mut self) -> Vec<Output> {
+        // Test builds only: a deliberate panic with `inner` borrowed.
+        #[cfg(feature = "test-hooks")]
+        crate::test_hooks::panic_if_armed();
         let mut batch = Vec::new();
         while let Some(out) = self.agent.poll_output() {
             batch.push(out);

@@ -16,6 +16,12 @@
 
 pub use rtv_core as core;
 
+/// talc instead of std's dlmalloc: a few KB less wasm, and it still frees
+/// and reuses memory (the soak test checks the heap stays flat).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
@@ -24,3 +30,7 @@ mod driver;
 mod live;
 #[cfg(target_arch = "wasm32")]
 mod web;
+
+#[cfg(all(target_arch = "wasm32", feature = "test-hooks"))]
+#[doc(hidden)]
+pub mod test_hooks;

@@ -163,7 +163,14 @@ fn write_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
             '\n' => f.write_str("\\n")?,
             '\r' => f.write_str("\\r")?,
             '\t' => f.write_str("\\t")?,
-            c if (c as u32) < 0x20 => write!(f, "\\u{:04x}", c as u32)?,
+            // By hand rather than `{:04x}`: keeps the hex formatter out of the wasm.
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let n = c as usize;
+                f.write_str("\\u00")?;
+                f.write_char(HEX[n >> 4] as char)?;
+                f.write_char(HEX[n & 15] as char)?;
+            }
             c => f.write_char(c)?,
         }
     }

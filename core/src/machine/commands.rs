@@ -175,10 +175,12 @@ impl Agent {
             &self.cfg.video_url
         };
         let url = format!("{base}{}", kind.path());
-        self.log(
-            crate::LogLevel::Debug,
-            format!("POST {} {body}", kind.path()),
-        );
+        if self.logs(crate::LogLevel::Debug) {
+            self.log(
+                crate::LogLevel::Debug,
+                format!("POST {} {body}", kind.path()),
+            );
+        }
         self.out.push_back(Output::Http(HttpRequest {
             id,
             url,

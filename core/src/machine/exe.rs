@@ -39,7 +39,9 @@ impl Agent {
                 frame.set(&k, v);
             }
         }
-        self.log(LogLevel::Debug, format!("EXE <- {frame}"));
+        if self.logs(LogLevel::Debug) {
+            self.log(LogLevel::Debug, format!("EXE <- {frame}"));
+        }
         self.out.push_back(Output::ExeSend(frame.to_string()));
         self.exe_pending.push(PendingExe {
             id,

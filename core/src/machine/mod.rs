@@ -282,9 +282,15 @@ impl Agent {
     }
 
     pub(crate) fn log(&mut self, level: LogLevel, msg: String) {
-        if level <= self.cfg.log_level {
+        if self.logs(level) {
             self.out.push_back(Output::Log { level, msg });
         }
+    }
+
+    /// Whether `level` passes the configured filter: hot paths check it
+    /// before formatting a message that `log` would only drop.
+    pub(crate) fn logs(&self, level: LogLevel) -> bool {
+        level <= self.cfg.log_level
     }
 
     pub(crate) fn settle(&mut self, call: CallId, result: Result<Json, Rejection>) {

@@ -15,10 +15,12 @@ impl Agent {
     pub(crate) fn on_push_message(&mut self, id: Option<&str>, data: &str) {
         self.last_push_activity = self.now;
         if !self.dedup.first_time(id) {
-            self.log(
-                LogLevel::Debug,
-                format!("push id {} already delivered, dropped", id.unwrap_or("")),
-            );
+            if self.logs(LogLevel::Debug) {
+                self.log(
+                    LogLevel::Debug,
+                    format!("push id {} already delivered, dropped", id.unwrap_or("")),
+                );
+            }
             return;
         }
         // Cheap check first: UTF-16 length ≤ UTF-8 length.

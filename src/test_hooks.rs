@@ -1,0 +1,55 @@
+//! Fault injection for the browser tests; compiled only with the
+//! `test-hooks` feature, which the shipped build never enables.
+//!
+//! Nothing outside the SDK can make it panic, so the panic path (the hook in
+//! `live`: `error({code: 'INTERNAL'})`, then `complete()`, then silence)
+//! would go untested. [`panic_in_next_timer`] makes the SDK panic the way a
+//! real bug would: inside the driver's pump, while the instance's state is
+//! mutably borrowed, from a browser task (a timer), not from the caller.
+
+use std::cell::Cell;
+
+use rtv_core::Input;
+use wasm_bindgen::prelude::*;
+
+use crate::live;
+
+thread_local! {
+    /// The next drain of any instance's outputs panics.
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Text of the deliberate panic, so tests can recognise it.
+pub const PANIC_MSG: &str = "deliberate panic (test-hooks)";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(cb: &JsValue, ms: i32) -> JsValue;
+}
+
+/// On the next timer turn, makes a live instance panic inside its pump.
+///
+/// A `setTimeout(0)` arms the panic and feeds the first live instance an
+/// input that needs no IO (a push ping); its pump then panics while draining
+/// the core's outputs, with the instance's state borrowed. Release builds
+/// abort there; the debug builds of the tests trap as well (wasm32 panics
+/// abort), so the rest of the timer task never runs, as in production.
+pub fn panic_in_next_timer() {
+    let fire = Closure::once_into_js(|| {
+        ARMED.with(|a| a.set(true));
+        if let Some(d) = live::snapshot().into_iter().next() {
+            d.feed(Input::PushPing);
+        }
+        // No live instance pumped: disarm, so a later test is not surprised.
+        ARMED.with(|a| a.set(false));
+    });
+    let _ = set_timeout(&fire, 0);
+}
+
+/// Called by the driver with its state borrowed: panics once when armed.
+pub(crate) fn panic_if_armed() {
+    if ARMED.with(|a| a.replace(false)) {
+        panic!("{PANIC_MSG}");
+    }
+}
