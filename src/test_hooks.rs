@@ -7,26 +7,22 @@
 //! real bug would: inside the driver's pump, while the instance's state is
 //! mutably borrowed, from a browser task (a timer), not from the caller.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use rtv_core::Input;
-use wasm_bindgen::prelude::*;
 
 use crate::live;
+use crate::web::timer::Timeout;
 
 thread_local! {
     /// The next drain of any instance's outputs panics.
     static ARMED: Cell<bool> = const { Cell::new(false) };
+    /// Owns the scheduled timer (and its closure); replaced by the next call.
+    static PENDING: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// Text of the deliberate panic, so tests can recognise it.
 pub const PANIC_MSG: &str = "deliberate panic (test-hooks)";
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(cb: &JsValue, ms: i32) -> JsValue;
-}
 
 /// On the next timer turn, makes a live instance panic inside its pump.
 ///
@@ -36,7 +32,7 @@ extern "C" {
 /// abort there; the debug builds of the tests trap as well (wasm32 panics
 /// abort), so the rest of the timer task never runs, as in production.
 pub fn panic_in_next_timer() {
-    let fire = Closure::once_into_js(|| {
+    let timer = Timeout::new(0.0, || {
         ARMED.with(|a| a.set(true));
         if let Some(d) = live::snapshot().into_iter().next() {
             d.feed(Input::PushPing);
@@ -44,7 +40,8 @@ pub fn panic_in_next_timer() {
         // No live instance pumped: disarm, so a later test is not surprised.
         ARMED.with(|a| a.set(false));
     });
-    let _ = set_timeout(&fire, 0);
+    let previous = PENDING.with(|p| p.borrow_mut().replace(timer));
+    drop(previous);
 }
 
 /// Called by the driver with its state borrowed: panics once when armed.

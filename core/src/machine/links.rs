@@ -80,6 +80,11 @@ impl Sync {
             _ => None,
         }
     }
+
+    /// `session/current` or the sync's `agent/state` is in flight.
+    pub(crate) fn in_flight(self) -> bool {
+        matches!(self, Sync::Session(_) | Sync::Presence(_))
+    }
 }
 
 impl Agent {
@@ -230,9 +235,8 @@ impl Agent {
         if self.state != State::Disconnected && self.grace_deadline.is_none() {
             self.grace_deadline = Some(self.now + self.cfg.grace_ms);
         }
-        if matches!(self.sync, Sync::Session(_) | Sync::Presence(_)) {
+        if self.sync.in_flight() {
             self.sync = Sync::Idle { retry_at: None };
-            self.release_held();
         }
     }
 
@@ -304,7 +308,6 @@ impl Agent {
             ]),
         );
         self.exe_start();
-        self.release_held();
     }
 
     /// The sync's `agent/state` answered.
@@ -320,7 +323,6 @@ impl Agent {
             }),
             Err(e) => self.sync_failed(e),
         }
-        self.release_held();
     }
 
     /// The sync failed: report a local error (a business one was already an
@@ -336,7 +338,6 @@ impl Agent {
         self.sync = Sync::Idle {
             retry_at: Some(self.now + delay),
         };
-        self.release_held();
     }
 
     fn connected(&mut self, state: State) {
@@ -461,6 +462,11 @@ impl Agent {
                 let st = Json::str(self.state.as_str());
                 self.send_http(HttpKind::Heartbeat, vec![("state", st)], Vec::new(), false);
             }
+        }
+        // Whatever ended the sync (connected, failed, a link dropped), the
+        // pushes held during it are handled now, in the state it left.
+        if !self.sync.in_flight() {
+            self.release_held();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Push messages: exactly-once filter, decoding, and msgType → state change +
 //! event (SPEC §2 and the transition table of §3).
 
-use super::{Agent, Call, Ring, Role, Sync};
+use super::{Agent, Call, Ring, Role};
 use crate::codec::PushMsg;
 use crate::consts::{EventType, MsgType, State};
 use crate::error::{ErrorCode, SdkError};
@@ -70,8 +70,8 @@ impl Agent {
     /// the platform offers a waiting call as soon as it accepted `ready`, so
     /// the 50200 may arrive before the `agent/state` reply.
     fn hold_or_dispatch(&mut self, m: PushMsg) {
-        let syncing = matches!(self.sync, Sync::Session(_) | Sync::Presence(_));
-        if self.state == State::Disconnected && syncing && self.held.len() < MAX_HELD {
+        if self.state == State::Disconnected && self.sync.in_flight() && self.held.len() < MAX_HELD
+        {
             self.log(
                 LogLevel::Debug,
                 format!("push {} for {} held until connected", m.msg_type, m.sid),
@@ -81,8 +81,8 @@ impl Agent {
         self.dispatch(m)
     }
 
-    /// The sync ended (connected, failed or interrupted): handle the held
-    /// pushes, in order, in the state it left.
+    /// Handles the held pushes, in order (called by `run_due` once no sync
+    /// is in flight).
     pub(crate) fn release_held(&mut self) {
         for m in std::mem::take(&mut self.held) {
             self.dispatch(m);
