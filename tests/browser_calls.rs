@@ -66,23 +66,15 @@ async fn incoming_call_answer_and_hang_up() {
     assert_eq!(s(entries(&log, "exe", "stop")[0], "body.sid"), sid);
     assert_eq!(count(&log, "http", "rtv/call/hangup"), 1);
 
-    let changes: Vec<(String, String)> = sdk
-        .seen
-        .events_of("STATE_CHANGE")
-        .iter()
-        .map(|d| (s(d, "from"), s(d, "state")))
-        .collect();
-    let want = [
-        ("disconnected", "ready"),
-        ("ready", "wait"),
-        ("wait", "busy"),
-        ("busy", "ready"),
-    ];
-    let want: Vec<(String, String)> = want
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-    assert_eq!(changes, want);
+    assert_eq!(
+        sdk.seen.changes(),
+        [
+            ["disconnected", "ready"],
+            ["ready", "wait"],
+            ["wait", "busy"],
+            ["busy", "ready"],
+        ]
+    );
     assert!(sdk.seen.errors.borrow().is_empty(), "{}", sdk.errors_text());
     sdk.destroy().await;
 }
@@ -345,14 +337,13 @@ async fn a_reloaded_page_recovers_its_active_call() {
         .expect("answer");
     // The first page ends because its credentials stop working (it
     // reports a best-effort `offline`, as an unloading page would).
-    let channel = |action: &str| format!(r#"{{"account":"{account}","action":"{action}"}}"#);
-    control("push-channel", &channel("reject")).await;
-    control("push-channel", &channel("drop")).await;
+    push_channel(&account, "reject").await;
+    push_channel(&account, "drop").await;
     wait_until("first page ended", 10_000.0, || {
         first.seen.completes.get() == 1
     })
     .await;
-    control("push-channel", &channel("restore")).await;
+    push_channel(&account, "restore").await;
 
     // The reloaded page learns of the call from `session/current`.
     let page = Sdk::with_account(&account, "{}");

@@ -84,12 +84,7 @@ async fn a_replayed_id_is_dropped() {
     videotape(&acc, "S-c").await;
     sdk.wait_event("VIDEOTAPE", 2, 3_000.0).await;
     sleep(300).await;
-    let sids: Vec<String> = sdk
-        .seen
-        .events_of("VIDEOTAPE")
-        .iter()
-        .map(|d| s(d, "sid"))
-        .collect();
+    let sids = sdk.seen.values_of("VIDEOTAPE", "sid");
     assert_eq!(sids, ["S-a", "S-c"], "id {id} delivered once");
     assert!(sdk.seen.errors.borrow().is_empty(), "{}", sdk.errors_text());
     sdk.destroy().await;
@@ -124,34 +119,17 @@ async fn a_short_push_outage_changes_no_state_and_loses_nothing() {
     sdk.wait_event("VIDEOTAPE", 1, 3_000.0).await;
 
     // The stream breaks and the service answers 500 for a moment.
-    control(
-        "push-channel",
-        &format!(r#"{{"account":"{acc}","action":"error500"}}"#),
-    )
-    .await;
-    control(
-        "push-channel",
-        &format!(r#"{{"account":"{acc}","action":"drop"}}"#),
-    )
-    .await;
+    push_channel(&acc, "error500").await;
+    push_channel(&acc, "drop").await;
     videotape(&acc, "S-during").await;
     sleep(1_500).await;
-    control(
-        "push-channel",
-        &format!(r#"{{"account":"{acc}","action":"restore"}}"#),
-    )
-    .await;
+    push_channel(&acc, "restore").await;
 
     sdk.wait_event("VIDEOTAPE", 2, 15_000.0).await;
     videotape(&acc, "S-after").await;
     sdk.wait_event("VIDEOTAPE", 3, 3_000.0).await;
     sleep(300).await;
-    let sids: Vec<String> = sdk
-        .seen
-        .events_of("VIDEOTAPE")
-        .iter()
-        .map(|d| s(d, "sid"))
-        .collect();
+    let sids = sdk.seen.values_of("VIDEOTAPE", "sid");
     assert_eq!(
         sids,
         ["S-before", "S-during", "S-after"],
@@ -185,7 +163,7 @@ async fn an_exe_crash_during_a_call_is_reported_and_the_call_restarted() {
         .expect("answer");
     wait_log(&acc, "exe", "start", 1, 5_000.0).await;
 
-    control("exe", &format!(r#"{{"account":"{acc}","action":"crash"}}"#)).await;
+    exe_action(&acc, "crash").await;
     let exe_codes = || -> Vec<String> {
         let events = sdk.seen.events_of("EXE_EVENT");
         events.iter().map(|e| s(e, "code")).collect()
@@ -221,19 +199,11 @@ async fn an_exe_crash_during_a_call_is_reported_and_the_call_restarted() {
 async fn reconnect_reopens_a_refused_exe_at_once() {
     let sdk = Sdk::ready("exereconnect", "{}").await;
     let acc = sdk.account.clone();
-    control(
-        "exe",
-        &format!(r#"{{"account":"{acc}","action":"refuse"}}"#),
-    )
-    .await;
+    exe_action(&acc, "refuse").await;
     sdk.wait_event("EXE_EVENT", 1, 5_000.0).await;
     // Let the backoff grow a little, then bring the EXE back and ask.
     sleep(1_500).await;
-    control(
-        "exe",
-        &format!(r#"{{"account":"{acc}","action":"restore"}}"#),
-    )
-    .await;
+    exe_action(&acc, "restore").await;
     let asked = js_sys::Date::now();
     settle(sdk.rt.reconnect()).await.expect("reconnect");
     let what = "EXE_LINK_RESTORED";

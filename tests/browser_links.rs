@@ -34,21 +34,13 @@ impl Baseline {
     }
 }
 
-async fn channel(account: &str, action: &str) {
-    control(
-        "push-channel",
-        &format!(r#"{{"account":"{account}","action":"{action}"}}"#),
-    )
-    .await;
-}
-
 #[wasm_bindgen_test]
 async fn a_long_outage_disconnects_then_recovers_by_itself() {
     let base = Baseline::take();
     let sdk = Sdk::ready("longoutage", r#"{"gracePeriod":1000}"#).await;
     let acc = sdk.account.clone();
-    channel(&acc, "error500").await;
-    channel(&acc, "drop").await;
+    push_channel(&acc, "error500").await;
+    push_channel(&acc, "drop").await;
     let lost = sdk.wait_error("PUSH_LINK_LOST", 1, 5_000.0).await;
     assert!(get(&lost, "msg").is_string());
     sdk.wait_state("disconnected", 5_000.0).await;
@@ -57,25 +49,17 @@ async fn a_long_outage_disconnects_then_recovers_by_itself() {
     assert!(base.added("eventSources") <= 1, "{:?}", counters());
     assert!(base.added("fetches") <= 1, "{:?}", counters());
 
-    channel(&acc, "restore").await;
+    push_channel(&acc, "restore").await;
     // Push retries back off (1 s base, capped 30 s, full jitter).
     sdk.wait_state("ready", 20_000.0).await;
-    let changes: Vec<(String, String)> = sdk
-        .seen
-        .events_of("STATE_CHANGE")
-        .iter()
-        .map(|d| (s(d, "from"), s(d, "state")))
-        .collect();
-    let want = [
-        ("disconnected", "ready"),
-        ("ready", "disconnected"),
-        ("disconnected", "ready"),
-    ];
-    let want: Vec<(String, String)> = want
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-    assert_eq!(changes, want);
+    assert_eq!(
+        sdk.seen.changes(),
+        [
+            ["disconnected", "ready"],
+            ["ready", "disconnected"],
+            ["disconnected", "ready"],
+        ]
+    );
     // The recovery ran the whole sync again.
     let log = sim_log(&acc).await;
     assert_eq!(entries(&log, "http", "rtv/session/current").len(), 2);
@@ -103,8 +87,8 @@ async fn a_long_outage_disconnects_then_recovers_by_itself() {
 async fn credentials_rejected_mid_session_end_the_instance() {
     let sdk = Sdk::ready("midauth", r#"{"token":"mid-session-token"}"#).await;
     let acc = sdk.account.clone();
-    channel(&acc, "reject").await;
-    channel(&acc, "drop").await;
+    push_channel(&acc, "reject").await;
+    push_channel(&acc, "drop").await;
     let auth = sdk.wait_error("AUTH", 1, 10_000.0).await;
     assert_eq!(get(&auth, "status").as_f64(), Some(401.0));
     wait_until("complete()", 2_000.0, || sdk.seen.completes.get() == 1).await;
@@ -125,7 +109,7 @@ async fn credentials_rejected_mid_session_end_the_instance() {
     sleep(2_500).await;
     assert_eq!(subs().await, before, "no retry after AUTH");
     assert_eq!(sdk.seen.timeline.borrow().len(), timeline.len());
-    channel(&acc, "restore").await;
+    push_channel(&acc, "restore").await;
     report_offline(&acc).await;
 }
 
@@ -143,11 +127,11 @@ async fn a_push_answer_that_is_not_an_event_stream_is_an_outage() {
     )
     .await;
     sdk.wait_event("IMAGE", 1, 3_000.0).await;
-    channel(&acc, "wrongType").await;
-    channel(&acc, "drop").await;
+    push_channel(&acc, "wrongType").await;
+    push_channel(&acc, "drop").await;
     let lost = sdk.wait_error("PUSH_LINK_LOST", 1, 5_000.0).await;
     assert!(s(&lost, "msg").contains("content type"), "{}", json(&lost));
-    channel(&acc, "restore").await;
+    push_channel(&acc, "restore").await;
     push(&acc, 50204, "S-img", r#"{"url":"http://127.0.0.1/i.png"}"#).await;
     let img = sdk.wait_event("IMAGE", 2, 20_000.0).await;
     assert_eq!(s(&img, "url"), "http://127.0.0.1/i.png");
@@ -160,11 +144,7 @@ async fn a_push_answer_that_is_not_an_event_stream_is_an_outage() {
 async fn garbage_from_the_exe_is_reported_once_each() {
     let sdk = Sdk::ready("exegarbage", "{}").await;
     let acc = sdk.account.clone();
-    control(
-        "exe",
-        &format!(r#"{{"account":"{acc}","action":"garbage"}}"#),
-    )
-    .await;
+    exe_action(&acc, "garbage").await;
     sdk.wait_error("UNKNOWN_REPLY", 1, 3_000.0).await;
     sleep(300).await;
     let codes: Vec<String> = sdk
@@ -204,11 +184,7 @@ async fn a_silent_exe_fails_the_snapshot_and_is_reopened() {
         .await
         .expect("answer");
     wait_log(&acc, "exe", "start", 1, 5_000.0).await;
-    control(
-        "exe",
-        &format!(r#"{{"account":"{acc}","action":"silence"}}"#),
-    )
-    .await;
+    exe_action(&acc, "silence").await;
     let asked = js_sys::Date::now();
     let r = settle(sdk.rt.snapshot("player".into())).await.unwrap_err();
     assert_eq!(s(&r, "code"), "TIMEOUT");
@@ -226,11 +202,7 @@ async fn a_silent_exe_fails_the_snapshot_and_is_reopened() {
         codes().contains(&"EXE_LINK_LOST".into())
     })
     .await;
-    control(
-        "exe",
-        &format!(r#"{{"account":"{acc}","action":"restore"}}"#),
-    )
-    .await;
+    exe_action(&acc, "restore").await;
     let restored = "EXE_LINK_RESTORED".to_string();
     wait_until("EXE_LINK_RESTORED", 15_000.0, || {
         codes().contains(&restored)
@@ -253,12 +225,12 @@ async fn reconnect_reopens_a_push_channel_that_is_down() {
     let acc = sdk.account.clone();
     push(&acc, 50204, "S-0", r#"{"url":"http://127.0.0.1/0.png"}"#).await;
     sdk.wait_event("IMAGE", 1, 3_000.0).await;
-    channel(&acc, "error500").await;
-    channel(&acc, "drop").await;
+    push_channel(&acc, "error500").await;
+    push_channel(&acc, "drop").await;
     sdk.wait_error("PUSH_LINK_LOST", 1, 5_000.0).await;
     // A few failed retries: the next one is now seconds away.
     sleep(4_000).await;
-    channel(&acc, "restore").await;
+    push_channel(&acc, "restore").await;
     push(&acc, 50204, "S-1", r#"{"url":"http://127.0.0.1/1.png"}"#).await;
     let asked = js_sys::Date::now();
     settle(sdk.rt.reconnect()).await.expect("reconnect");

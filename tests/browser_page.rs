@@ -251,11 +251,10 @@ async fn an_instance_runs_on_after_the_page_drops_its_handle() {
     })
     .await;
     // It still ends when its credentials are rejected, and then lets go.
-    let channel = |action: &str| format!(r#"{{"account":"{account}","action":"{action}"}}"#);
-    control("push-channel", &channel("reject")).await;
-    control("push-channel", &channel("drop")).await;
+    push_channel(&account, "reject").await;
+    push_channel(&account, "drop").await;
     wait_until("complete()", 10_000.0, || seen.completes.get() == 1).await;
-    control("push-channel", &channel("restore")).await;
+    push_channel(&account, "restore").await;
     report_offline(&account).await;
     assert_eq!(counters(), before, "released once complete");
 }
@@ -292,14 +291,13 @@ async fn ignored_rejections_are_not_reported_as_unhandled() {
 async fn the_online_event_retries_a_push_channel_that_is_down() {
     let sdk = Sdk::ready("online", r#"{"gracePeriod":30000}"#).await;
     let acc = sdk.account.clone();
-    let channel = |action: &str| format!(r#"{{"account":"{acc}","action":"{action}"}}"#);
     push(&acc, 50204, "S-0", r#"{"url":"http://127.0.0.1/0.png"}"#).await;
     sdk.wait_event("IMAGE", 1, 3_000.0).await;
-    control("push-channel", &channel("error500")).await;
-    control("push-channel", &channel("drop")).await;
+    push_channel(&acc, "error500").await;
+    push_channel(&acc, "drop").await;
     sdk.wait_error("PUSH_LINK_LOST", 1, 5_000.0).await;
     sleep(4_000).await;
-    control("push-channel", &channel("restore")).await;
+    push_channel(&acc, "restore").await;
     push(&acc, 50204, "S-1", r#"{"url":"http://127.0.0.1/1.png"}"#).await;
     let at = js_sys::Date::now();
     let online = web_sys::Event::new("online").unwrap();

@@ -50,11 +50,21 @@ impl Seen {
             .collect()
     }
 
+    /// The `field` of every event of `kind`, in order.
+    pub fn values_of(&self, kind: &str, field: &str) -> Vec<String> {
+        self.events_of(kind).iter().map(|d| s(d, field)).collect()
+    }
+
     /// The `state`s of the STATE_CHANGE events, in order.
     pub fn states(&self) -> Vec<String> {
+        self.values_of("STATE_CHANGE", "state")
+    }
+
+    /// The `[from, state]` pairs of the STATE_CHANGE events, in order.
+    pub fn changes(&self) -> Vec<[String; 2]> {
         self.events_of("STATE_CHANGE")
             .iter()
-            .map(|d| s(d, "state"))
+            .map(|d| [s(d, "from"), s(d, "state")])
             .collect()
     }
 }

@@ -45,6 +45,24 @@ pub async fn control(path: &str, body: &str) -> JsValue {
     v
 }
 
+/// `POST /sim/push-channel {account, action}` (drop, stall, reject, error500, wrongType, restore).
+pub async fn push_channel(account: &str, action: &str) {
+    control(
+        "push-channel",
+        &format!(r#"{{"account":"{account}","action":"{action}"}}"#),
+    )
+    .await;
+}
+
+/// `POST /sim/exe {account, action}` (crash, refuse, silence, garbage, restore).
+pub async fn exe_action(account: &str, action: &str) {
+    control(
+        "exe",
+        &format!(r#"{{"account":"{account}","action":"{action}"}}"#),
+    )
+    .await;
+}
+
 /// GETs a control API resource.
 pub async fn control_get(path: &str) -> JsValue {
     let (status, v) = fetch("GET", &format!("sim/{path}"), None).await;

@@ -4,26 +4,15 @@
 //
 //   node --test --test-concurrency=1 tests/e2e/flows-third-party.test.mjs
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, launchBrowser, waitFor } from './support/sim.mjs';
+import { simSuite, waitFor } from './support/sim.mjs';
 import { withConsoles, answeredCall, session } from './support/console.mjs';
 
-let sim;
-let browser;
-
-before(async () => {
-  sim = await startSim(['--recording-delay', '0.3']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const env = simSuite(['--recording-delay', '0.3']);
 
 // The colleagues log in first, the owner last (its picker lists them).
-const run = (accounts, fn) => withConsoles(browser.context, sim, accounts, fn);
+const run = (accounts, fn) => withConsoles(env.browser.context, env.sim, accounts, fn);
 
 const participantRow = (owner, account, status) =>
   owner.page.locator(`[data-testid="participant"][data-account="${account}"]${status ? `[data-status="${status}"]` : ''}`);
@@ -49,16 +38,16 @@ async function join(a, b, sid) {
   await b.el('quit').waitFor();
   assert.equal(await b.el('hangup').isVisible(), false);
   assert.equal(await b.el('collab').isVisible(), false);
-  assert.equal((await session(sim, sid)).participant, b.account);
+  assert.equal((await session(env.sim, sid)).participant, b.account);
   // The participant's EXE plays the 50202 streams: its own push URL, customer and owner.
-  const start = await waitFor(async () => (await sim.control(`log?account=${b.account}`)).findLast((e) => e.kind === 'exe' && e.path === 'start' && e.body.sid === sid), { what: 'EXE start at the participant' });
+  const start = await waitFor(async () => (await env.sim.control(`log?account=${b.account}`)).findLast((e) => e.kind === 'exe' && e.path === 'start' && e.body.sid === sid), { what: 'EXE start at the participant' });
   assert.match(start.body.streams.pushUrl, new RegExp(`/${sid}-guest$`));
   assert.equal(start.body.streams.playUrls.length, 2);
 }
 
 test('third party refused by one colleague, accepted by another', async () => {
   await run(['tp-ref-b', 'tp-ref-c', 'tp-ref-a'], async (b, c, a) => {
-    const sid = await answeredCall(sim, a, { name: '赵六', phone: '13600000000' });
+    const sid = await answeredCall(env.sim, a, { name: '赵六', phone: '13600000000' });
     await invite(a, b, sid);
     await b.click('refuse-add');
     await b.expectState('ready');
@@ -76,7 +65,7 @@ test('third party refused by one colleague, accepted by another', async () => {
 
 test('third party invitation cancelled by the owner', async () => {
   await run(['tp-can-b', 'tp-can-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await invite(a, b, sid);
     await a.click('add-cancel');
     await b.expectState('ready');
@@ -84,13 +73,13 @@ test('third party invitation cancelled by the owner', async () => {
     await b.expectToast('对方已取消三方邀请');
     await participantRow(a, b.account).waitFor({ state: 'detached' });
     await a.expectInCall(sid, 'owner');
-    assert.equal((await session(sim, sid)).ask, null);
+    assert.equal((await session(env.sim, sid)).ask, null);
   });
 });
 
 test('third party quits; the owner can invite another colleague', async () => {
   await run(['tp-quit-b', 'tp-quit-c', 'tp-quit-a'], async (b, c, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await invite(a, c, sid);
     await join(a, c, sid);
     await c.click('quit');
@@ -98,8 +87,8 @@ test('third party quits; the owner can invite another colleague', async () => {
     await a.expectLogged('ADD_CALL', '"msgType":20203');
     await participantRow(a, c.account).waitFor({ state: 'detached' });
     await a.expectInCall(sid, 'owner');
-    assert.equal((await session(sim, sid)).participant, null);
-    await waitFor(async () => (await sim.control(`log?account=${c.account}`)).some((e) => e.kind === 'exe' && e.path === 'stop' && e.body.sid === sid), { what: 'EXE stop at the participant' });
+    assert.equal((await session(env.sim, sid)).participant, null);
+    await waitFor(async () => (await env.sim.control(`log?account=${c.account}`)).some((e) => e.kind === 'exe' && e.path === 'stop' && e.body.sid === sid), { what: 'EXE stop at the participant' });
     // The seat is free again.
     await invite(a, b, sid);
     await join(a, b, sid);
@@ -108,7 +97,7 @@ test('third party quits; the owner can invite another colleague', async () => {
 
 test('owner removes the third party: 30025 to the removed participant', async () => {
   await run(['tp-rm-b', 'tp-rm-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await invite(a, b, sid);
     await join(a, b, sid);
     await a.click('add-remove');
@@ -118,16 +107,16 @@ test('owner removes the third party: 30025 to the removed participant', async ()
     await a.expectLogged('ADD_CALL', '"msgType":20203');
     await participantRow(a, b.account).waitFor({ state: 'detached' });
     await a.expectInCall(sid, 'owner');
-    assert.equal((await session(sim, sid)).participant, null);
+    assert.equal((await session(env.sim, sid)).participant, null);
   });
 });
 
 test('customer hangs up a three-party call: owner and participant both end', async () => {
   await run(['tp-end-b', 'tp-end-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await invite(a, b, sid);
     await join(a, b, sid);
-    await sim.control('hangup', { sid, msgType: 30017 });
+    await env.sim.control('hangup', { sid, msgType: 30017 });
     for (const x of [a, b]) {
       await x.expectState('ready');
       await x.expectLogged('INCOMING_CALL_HANGUP', '"msgType":30017');
@@ -139,7 +128,7 @@ test('customer hangs up a three-party call: owner and participant both end', asy
 
 test('owner hangs up a three-party call: the participant gets 30025', async () => {
   await run(['tp-own-b', 'tp-own-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await invite(a, b, sid);
     await join(a, b, sid);
     await a.click('hangup');
@@ -151,14 +140,14 @@ test('owner hangs up a three-party call: the participant gets 30025', async () =
 
 test('participant reloads its page: recovered as participant, can still quit', async () => {
   await run(['tp-rel-b', 'tp-rel-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await invite(a, b, sid);
     await join(a, b, sid);
     await b.page.reload();
     await b.expectInCall(sid, 'participant');
     await b.expectLogged('RECOVERY_CALL', '"role":"participant"');
     assert.ok(!(await b.loggedEvents()).some((e) => e.type === 'ADD_CALL'), 'no new invitation after the reload');
-    await waitFor(async () => (await sim.control(`log?account=${b.account}`)).filter((e) => e.kind === 'exe' && e.path === 'start' && e.body.sid === sid).length === 2, { what: 'EXE start again at the participant' });
+    await waitFor(async () => (await env.sim.control(`log?account=${b.account}`)).filter((e) => e.kind === 'exe' && e.path === 'start' && e.body.sid === sid).length === 2, { what: 'EXE start again at the participant' });
     await b.click('quit');
     await b.expectState('ready');
     await participantRow(a, b.account).waitFor({ state: 'detached' });

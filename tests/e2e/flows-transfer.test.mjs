@@ -4,26 +4,15 @@
 //
 //   node --test --test-concurrency=1 tests/e2e/flows-transfer.test.mjs
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, launchBrowser, waitFor } from './support/sim.mjs';
+import { simSuite, waitFor } from './support/sim.mjs';
 import { withConsoles, answeredCall, session, consoleUrl, Agent, endAllCalls } from './support/console.mjs';
 
-let sim;
-let browser;
-
-before(async () => {
-  sim = await startSim(['--recording-delay', '0.3']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const env = simSuite(['--recording-delay', '0.3']);
 
 // The colleague logs in first, so the owner's picker lists it.
-const run = (accounts, fn) => withConsoles(browser.context, sim, accounts, fn);
+const run = (accounts, fn) => withConsoles(env.browser.context, env.sim, accounts, fn);
 
 /** Owner `a` asks `b` to take call `sid`; waits until it rings at `b` and `a` shows it pending. */
 async function askTransfer(a, b, sid) {
@@ -34,12 +23,12 @@ async function askTransfer(a, b, sid) {
   await b.el('ring-from').getByText(a.account).waitFor();
   await a.page.locator('[data-testid="transfer-pending"][data-status="pending"]').waitFor();
   await a.el('transfer-status').getByText(b.account).waitFor();
-  assert.deepEqual((await session(sim, sid)).ask, { kind: 'change', from: a.account, newer: b.account });
+  assert.deepEqual((await session(env.sim, sid)).ask, { kind: 'change', from: a.account, newer: b.account });
 }
 
 test('transfer accepted: the colleague owns the call, the asker is free', async () => {
   await run(['tr-acc-b', 'tr-acc-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a, { name: '王五', phone: '13700000000' });
+    const sid = await answeredCall(env.sim, a, { name: '王五', phone: '13700000000' });
     await askTransfer(a, b, sid);
     await a.shot('transfer-pending');
     await b.shot('transfer-offer');
@@ -50,12 +39,12 @@ test('transfer accepted: the colleague owns the call, the asker is free', async 
     await a.expectState('ready');
     await a.expectLogged('EXCHANGE_CALL', '"msgType":20101');
     await a.expectToast('已接受转接');
-    const s = await session(sim, sid);
+    const s = await session(env.sim, sid);
     assert.equal(s.owner, b.account);
     assert.equal(s.ask, null);
     // Each side's EXE did what its role needs: the old owner stopped, the new one started.
-    await waitFor(async () => (await sim.control(`log?account=${a.account}`)).some((e) => e.kind === 'exe' && e.path === 'stop' && e.body.sid === sid), { what: 'stop at the old owner' });
-    const start = await waitFor(async () => (await sim.control(`log?account=${b.account}`)).find((e) => e.kind === 'exe' && e.path === 'start' && e.body.sid === sid), { what: 'start at the new owner' });
+    await waitFor(async () => (await env.sim.control(`log?account=${a.account}`)).some((e) => e.kind === 'exe' && e.path === 'stop' && e.body.sid === sid), { what: 'stop at the old owner' });
+    const start = await waitFor(async () => (await env.sim.control(`log?account=${b.account}`)).find((e) => e.kind === 'exe' && e.path === 'start' && e.body.sid === sid), { what: 'start at the new owner' });
     assert.match(start.body.streams.pushUrl, new RegExp(`/${sid}-agent$`), 'the 50201 streams');
     // The new owner ends the call like any other.
     await b.click('hangup');
@@ -66,7 +55,7 @@ test('transfer accepted: the colleague owns the call, the asker is free', async 
 
 test('transfer refused: the asker keeps the call', async () => {
   await run(['tr-ref-b', 'tr-ref-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await askTransfer(a, b, sid);
     await b.click('refuse-transfer');
     await b.expectState('ready');
@@ -74,13 +63,13 @@ test('transfer refused: the asker keeps the call', async () => {
     await a.expectToast('拒绝了转接');
     await a.el('transfer-pending').waitFor({ state: 'hidden' });
     await a.expectInCall(sid, 'owner');
-    assert.equal((await session(sim, sid)).owner, a.account);
+    assert.equal((await session(env.sim, sid)).owner, a.account);
   });
 });
 
 test('transfer cancelled by the asker: the colleague stops ringing', async () => {
   await run(['tr-can-b', 'tr-can-a'], async (b, a) => {
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     await askTransfer(a, b, sid);
     await a.click('transfer-cancel');
     await b.expectState('ready');
@@ -89,7 +78,7 @@ test('transfer cancelled by the asker: the colleague stops ringing', async () =>
     await a.el('transfer-pending').waitFor({ state: 'hidden' });
     await a.expectToast('已取消转接');
     await a.expectInCall(sid, 'owner');
-    const s = await session(sim, sid);
+    const s = await session(env.sim, sid);
     assert.equal(s.owner, a.account);
     assert.equal(s.ask, null);
   });
@@ -98,13 +87,13 @@ test('transfer cancelled by the asker: the colleague stops ringing', async () =>
 test('transfer to oneself: the platform text 操作失败,不能切换给自己 is shown', async () => {
   // Without the simulator's colleague list the picker is a text field (as on
   // the real platform), where an agent can type its own account.
-  const page = await browser.context.newPage();
+  const page = await env.browser.context.newPage();
   const a = new Agent(page, 'tr-self');
   try {
     await page.route('**/sim/agents', (route) => route.abort());
-    await page.goto(consoleUrl(sim, a.account));
+    await page.goto(consoleUrl(env.sim, a.account));
     await a.expectState('ready');
-    const sid = await answeredCall(sim, a);
+    const sid = await answeredCall(env.sim, a);
     assert.equal(await a.el('transfer-target').evaluate((e) => e.tagName), 'INPUT');
     await a.pick('transfer-target', a.account);
     await a.click('transfer-ask');
@@ -118,6 +107,6 @@ test('transfer to oneself: the platform text 操作失败,不能切换给自己 
     a.assertNoPageErrors();
   } finally {
     await a.close();
-    await endAllCalls(sim);
+    await endAllCalls(env.sim);
   }
 });

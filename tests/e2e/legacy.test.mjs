@@ -5,27 +5,16 @@
 //
 //   node --test --test-concurrency=1 tests/e2e/legacy.test.mjs
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, launchBrowser, waitFor } from './support/sim.mjs';
+import { simSuite, waitFor } from './support/sim.mjs';
 import { Agent } from './support/console.mjs';
 
-let sim;
-let browser;
-
-before(async () => {
-  sim = await startSim();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const env = simSuite();
 
 test('legacy page: script tag + <body onload>, incoming -> answer -> hangUp', async () => {
   const account = 'legacy-1';
-  const o = sim.options(account);
+  const o = env.sim.options(account);
   const q = new URLSearchParams({
     account,
     systemCode: o.systemCode,
@@ -34,12 +23,12 @@ test('legacy page: script tag + <body onload>, incoming -> answer -> hangUp', as
     stateServiceUrl: o.stateServiceUrl,
     exeUrl: o.exeUrl,
   });
-  const page = await browser.context.newPage();
+  const page = await env.browser.context.newPage();
   const agent = new Agent(page, account);
   const state = page.getByTestId('legacy-state');
   const stateIs = (s) => waitFor(async () => (await state.textContent()) === s, { what: `legacy state ${s}` });
   try {
-    await page.goto(`${sim.url}legacy.html?${q}`);
+    await page.goto(`${env.sim.url}legacy.html?${q}`);
     // The page really uses the script-tag build: a global RtVideo class with the old constants.
     const globals = await page.evaluate(() => ({
       type: typeof window.RtVideo,
@@ -55,20 +44,20 @@ test('legacy page: script tag + <body onload>, incoming -> answer -> hangUp', as
     assert.equal(globals.onload, 'init()');
 
     await stateIs('ready');
-    const { sid } = await sim.control('call', { account });
+    const { sid } = await env.sim.control('call', { account });
     await stateIs('wait');
     await waitFor(async () => (await page.getByTestId('legacy-sid').textContent()) === sid, { what: 'sid shown' });
     await page.getByTestId('legacy-log').getByText(`INCOMING_CALL ${sid}`).waitFor();
     await page.getByTestId('legacy-answer').click();
     await stateIs('busy');
     await page.getByTestId('legacy-log').getByText('answer ok').waitFor();
-    assert.equal((await sim.control('sessions')).find((s) => s.sid === sid).owner, account);
+    assert.equal((await env.sim.control('sessions')).find((s) => s.sid === sid).owner, account);
     await agent.shot('legacy');
     await page.getByTestId('legacy-hangup').click();
     await stateIs('ready');
     await page.getByTestId('legacy-log').getByText('hangUp ok').waitFor();
-    assert.equal((await sim.control('sessions')).find((s) => s.sid === sid).phase, 'ended');
-    const exe = (await sim.control(`log?account=${account}`)).filter((e) => e.kind === 'exe').map((e) => e.path);
+    assert.equal((await env.sim.control('sessions')).find((s) => s.sid === sid).phase, 'ended');
+    const exe = (await env.sim.control(`log?account=${account}`)).filter((e) => e.kind === 'exe').map((e) => e.path);
     assert.deepEqual(exe.filter((c) => c !== 'hello'), ['start', 'stop']);
     const log = await page.getByTestId('legacy-log').textContent();
     assert.ok(!/ERROR/.test(log), log);

@@ -3,7 +3,7 @@
 // read what the SDK did (EventSource attempts, simulator log entries).
 
 import { before, after, afterEach } from 'node:test';
-import { startSim, launchBrowser, waitFor } from './sim.mjs';
+import { simSuite, waitFor } from './sim.mjs';
 import { startStatic } from './static.mjs';
 import { Harness } from './harness.mjs';
 
@@ -13,11 +13,9 @@ import { Harness } from './harness.mjs';
  * harness page closed after the test.
  */
 export function faultSuite(simArgs = []) {
-  const env = { sim: null, server: null, browser: null, pages: [] };
+  const env = Object.assign(simSuite(simArgs), { server: null, pages: [] });
   before(async () => {
-    env.sim = await startSim(simArgs);
     env.server = await startStatic();
-    env.browser = await launchBrowser();
   });
   // Close each test's pages: Chromium allows 6 connections per host, and
   // every live instance holds one for its push channel.
@@ -25,9 +23,7 @@ export function faultSuite(simArgs = []) {
     for (const p of env.pages.splice(0)) await p.close();
   });
   after(async () => {
-    await env.browser?.close();
     await env.server?.stop();
-    await env.sim?.stop();
   });
   env.page = async (opts) => {
     const h = await Harness.open(env.browser.context, env.server, opts);

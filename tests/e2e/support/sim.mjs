@@ -3,67 +3,41 @@
 // Chromium (Debian's /usr/bin/chromium through playwright-core).
 //
 // The simulator binary is built by the test command (`cargo build -p rtv-sim`)
-// before these tests run; RTV_SIM_BIN overrides its path.
+// before these tests run; it is started by scripts/lib/sim.mjs, as for
+// `npm start` and the browser tests.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startSim as runSim } from '../../../scripts/lib/sim.mjs';
 
 /** Repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Where tests save screenshots and other artefacts. */
 export const OUT_DIR = path.join(ROOT, 'test-results');
 
-const SIM_BIN = process.env.RTV_SIM_BIN || path.join(ROOT, 'target', 'debug', 'rtv-sim');
-
 /**
- * Starts a simulator on free ports. `args`: extra flags (e.g. `['--ping-interval', '1']`).
- * Resolves to `{ url, exeUrl, control(path, body?), stop() }`; `url` ends with `/`.
+ * Starts a simulator on free ports (the test command built it). `args`: extra
+ * flags (e.g. `['--ping-interval', '1']`). Its log is shown with RTV_SIM_VERBOSE=1.
+ * Resolves to `{ url, exeUrl, control(path, body?), options(account), stop() }`;
+ * `url` ends with `/`.
  */
 export async function startSim(args = []) {
-  if (!existsSync(SIM_BIN)) throw new Error(`${SIM_BIN} is missing: run \`cargo build -p rtv-sim\` first`);
-  const child = spawn(
-    SIM_BIN,
+  const started = await runSim(
     ['--port', '0', '--exe-port', '0', '--www', path.join(ROOT, 'www-demo', 'dist'), '--pkg', path.join(ROOT, 'pkg'), ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { quiet: !process.env.RTV_SIM_VERBOSE },
   );
-  const lines = [];
-  const remember = (l) => {
-    lines.push(l);
-    if (lines.length > 400) lines.shift();
-    if (process.env.RTV_SIM_VERBOSE) console.log(`[sim] ${l}`);
-  };
-  createInterface({ input: child.stderr }).on('line', remember);
-  const out = createInterface({ input: child.stdout });
-  const started = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rtv-sim did not start in 20 s:\n${lines.join('\n')}`)), 20000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`rtv-sim exited with ${code}:\n${lines.join('\n')}`));
-    });
-    out.on('line', (l) => {
-      remember(l);
-      const m = /^rtv-sim listening on (http:\/\/\S+?)\/? exe (ws:\/\/\S+)/.exec(l);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: `${m[1]}/`, exeUrl: m[2] });
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  const exited = new Promise((r) => child.once('exit', r));
+  const url = started.base;
   return {
-    ...started,
-    /** The simulator's recent output (for failure messages). */
-    output: () => lines.join('\n'),
+    url,
+    exeUrl: started.exeUrl,
     /** POSTs `body` (or GETs when `body` is undefined and `method` is not given) to `/sim/<p>`. */
     async control(p, body, method) {
       const m = method || (body === undefined ? 'GET' : 'POST');
-      const res = await fetch(`${started.url}sim/${p}`, {
+      const res = await fetch(`${url}sim/${p}`, {
         method: m,
         headers: { 'Content-Type': 'application/json' },
         body: m === 'GET' ? undefined : JSON.stringify(body ?? {}),
@@ -77,20 +51,32 @@ export async function startSim(args = []) {
       return {
         systemCode: 'E2E',
         account,
-        sseServerUrl: `${started.url}push-client/`,
-        videoServiceUrl: `${started.url}rtv/`,
-        stateServiceUrl: `${started.url}dispatch/`,
+        sseServerUrl: `${url}push-client/`,
+        videoServiceUrl: `${url}rtv/`,
+        stateServiceUrl: `${url}dispatch/`,
         exeUrl: started.exeUrl,
         ...extra,
       };
     },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: started.stop,
   };
+}
+
+/**
+ * Registers before/after hooks that start a simulator (with `args`) and a
+ * browser for the test file; returns `{ sim, browser }`, set once `before` ran.
+ */
+export function simSuite(args = []) {
+  const env = { sim: null, browser: null };
+  before(async () => {
+    env.sim = await startSim(args);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.sim?.stop();
+  });
+  return env;
 }
 
 const CHROME_ARGS = [
