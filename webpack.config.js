@@ -1,5 +1,6 @@
 // Bundles the agent console demo (www-demo/) against the SDK package built
-// into pkg/ (wasm-bindgen bundler output + the package's ESM entry).
+// into pkg/ (the package's ESM entry, which loads the wasm-bindgen `web`
+// glue; the .wasm is an asset found through `new URL(..., import.meta.url)`).
 //
 //   npx webpack                      production build -> www-demo/dist/
 //   npx webpack --mode development   readable build with source maps
@@ -81,7 +82,7 @@ module.exports = (env, argv) => {
       path: path.join(demoDir, 'dist'),
       filename: '[name].[contenthash:10].js',
       chunkFilename: '[name].[contenthash:10].js',
-      webassemblyModuleFilename: '[hash].module.wasm',
+      assetModuleFilename: '[name].[contenthash:10][ext]',
       publicPath: 'auto',
       clean: true,
     },
@@ -93,7 +94,6 @@ module.exports = (env, argv) => {
         'snk-rt-video-pc': pkgDir,
       },
     },
-    experiments: { asyncWebAssembly: true },
     // The page runs under `script-src 'self' 'wasm-unsafe-eval'`: no eval-based source maps.
     devtool: mode === 'development' ? 'source-map' : false,
     performance: { hints: false },

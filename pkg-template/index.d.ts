@@ -40,25 +40,7 @@ export interface RtVideoOptions {
 }
 
 /** Stable `code` strings of `error(err)` and of local promise rejections. */
-export type RtVideoErrorCode =
-  | 'CONFIG'
-  | 'AUTH'
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_STATE'
-  | 'HTTP_ERROR'
-  | 'TIMEOUT'
-  | 'BAD_RESPONSE'
-  | 'BAD_MESSAGE'
-  | 'UNKNOWN_MSG_TYPE'
-  | 'TOO_LARGE'
-  | 'UNEXPECTED_MESSAGE'
-  | 'UNKNOWN_REPLY'
-  | 'EXE_LINK_LOST'
-  | 'EXE_ERROR'
-  | 'PUSH_LINK_LOST'
-  | 'DISCONNECTED'
-  | 'DESTROYED'
-  | 'INTERNAL';
+export type RtVideoErrorCode = __RTV_ERROR_CODES_DTS__;
 
 /** What `error(err)` receives (extra context fields such as `op`, `status`, `sid` may be present). */
 export interface RtVideoError {
@@ -203,6 +185,13 @@ declare class RtVideo {
   static readonly Consts: RtVideoConsts;
   /** The SDK version. */
   static readonly version: string;
+  /**
+   * Settles once the SDK can run: resolves when the wasm is compiled (at once
+   * in the npm build, whose import waits for it), rejects with
+   * `UNSUPPORTED_BROWSER` when this browser cannot run the SDK, or with
+   * `INTERNAL` when the wasm could not be fetched (script-tag build).
+   */
+  static readonly ready: Promise<void>;
   /** Live SDK resources on the page (for leak checks). */
   static debugCounters(): {
     listeners: number;

@@ -1,12 +1,62 @@
-// ESM entry of snk-rt-video-pc for bundlers (webpack 5 with
-// `experiments.asyncWebAssembly`, Vite with a wasm plugin).
-// The class comes from the wasm-bindgen output; the statics of the JS API
-// (`RtVideo.Consts`, `RtVideo.version`) are plain data and are attached here.
-import { RtVideo } from './snk_rt_video_pc.js';
+// ESM entry of snk-rt-video-pc for bundlers (webpack 5, Vite with
+// `build.target: 'es2022'`; no wasm plugin or experiment needed).
+//
+// The wasm-bindgen `web` glue fetches snk_rt_video_pc_bg.wasm through
+// `new URL(..., import.meta.url)`, which bundlers emit as an asset. The
+// top-level await below makes `import RtVideo from 'snk-rt-video-pc'` resolve
+// only once the module is compiled, so the constructor is synchronous and
+// throws on bad options, as pages of the JS package expect. When this browser
+// cannot run the SDK, the import still resolves: the constructor then reports
+// `UNSUPPORTED_BROWSER` through `error` + `complete()` and throws it, and
+// `RtVideo.ready` rejects with it (support.js; the same texts as the
+// script-tag build).
+import init, { RtVideo as Real } from './snk_rt_video_pc.js';
 import { Consts } from './consts.js';
+import { loadFailure, unsupported } from './support.js';
 
+const WASM_FILE = 'snk_rt_video_pc_bg.wasm';
+
+let loadError = unsupported();
+if (!loadError) {
+  try {
+    await init();
+  } catch (e) {
+    loadError = loadFailure(e, WASM_FILE);
+  }
+}
+
+function callBack(observer, name, arg) {
+  const f = observer && observer[name];
+  if (typeof f !== 'function') return;
+  try {
+    f.call(observer, arg);
+  } catch (e) {
+    console.error(`[RtVideo] observer.${name} threw`, e);
+  }
+}
+
+/** `new RtVideo(options, observer)`: the wasm-bindgen class, or the load error. */
+function RtVideo(options, observer) {
+  if (!new.target) throw new TypeError("Class constructor RtVideo cannot be invoked without 'new'");
+  if (loadError) {
+    const err = loadError;
+    Promise.resolve().then(() => {
+      callBack(observer, 'error', err);
+      callBack(observer, 'complete');
+    });
+    throw err;
+  }
+  return new Real(options, observer);
+}
+
+Object.defineProperty(RtVideo, Symbol.hasInstance, { value: (o) => Real !== undefined && o instanceof Real });
 Object.defineProperty(RtVideo, 'Consts', { value: Consts, enumerable: true });
 Object.defineProperty(RtVideo, 'version', { value: __RTV_VERSION__, enumerable: true });
+const ready = loadError ? Promise.reject(loadError) : Promise.resolve();
+ready.catch(() => {});
+Object.defineProperty(RtVideo, 'ready', { value: ready, enumerable: true });
+/** Live SDK resources on the page (leak checks). */
+RtVideo.debugCounters = () => (loadError ? {} : Real.debugCounters());
 
 export default RtVideo;
 export { RtVideo, Consts };

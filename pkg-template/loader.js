@@ -19,6 +19,8 @@
 (function () {
   'use strict';
 
+  /* @support */
+
   /* @glue */
 
   var WASM_FILE = 'snk_rt_video_pc_bg.wasm';
@@ -33,7 +35,10 @@
   var COUNTER_NAMES = ['listeners', 'timers', 'eventSources', 'webSockets', 'fetches', 'instances'];
 
   var Real = null; // the wasm-bindgen class, once the module is instantiated
-  var loadError = null; // {code: 'INTERNAL', msg} when the wasm could not be loaded
+  // Set when the SDK cannot run here: UNSUPPORTED_BROWSER (a required API is
+  // missing, or the engine cannot compile the module) or INTERNAL (the wasm
+  // could not be fetched). See support.js.
+  var loadError = unsupported();
   var waiting = []; // facades made before the module was ready
 
   function deepFreeze(o) {
@@ -92,7 +97,7 @@
     if (!this._completed) {
       // The real instance will never be made: nothing was opened, so only
       // the queued calls and `complete()` remain to settle.
-      this._end({ code: 'DESTROYED', msg: 'RtVideo: destroy() was called' }, false);
+      this._end(sdkError('DESTROYED', 'RtVideo: destroy() was called'), false);
     }
     return handled(Promise.resolve());
   };
@@ -115,7 +120,7 @@
       this._real = new Real(this._options, this._observer);
     } catch (e) {
       var msg = e && e.message ? String(e.message) : String(e);
-      this._end({ code: 'CONFIG', msg: msg }, true);
+      this._end(sdkError('CONFIG', msg), true);
       return;
     }
     this._options = null;
@@ -182,30 +187,36 @@
     return zero;
   };
 
-  /** Resolves when the wasm is ready; rejects with `{code: 'INTERNAL', msg}` if it cannot load. */
+  function failAll(err) {
+    loadError = err;
+    var list = waiting;
+    waiting = [];
+    list.forEach(function (f) {
+      f._end(err, true);
+    });
+    throw err;
+  }
+
+  /**
+   * Resolves when the wasm is ready; rejects with `UNSUPPORTED_BROWSER` when
+   * the SDK cannot run in this browser, `INTERNAL` when the wasm cannot load.
+   */
   RtVideo.ready = handled(
-    wasm_bindgen({ module_or_path: wasmUrl() }).then(
-      function () {
-        Real = wasm_bindgen.RtVideo;
-        var list = waiting;
-        waiting = [];
-        list.forEach(function (f) {
-          f._start();
-        });
-      },
-      function (e) {
-        loadError = {
-          code: 'INTERNAL',
-          msg: 'RtVideo: cannot load ' + WASM_FILE + ': ' + (e && e.message ? e.message : String(e)),
-        };
-        var list = waiting;
-        waiting = [];
-        list.forEach(function (f) {
-          f._end(loadError, true);
-        });
-        throw loadError;
-      },
-    ),
+    loadError
+      ? Promise.reject(loadError)
+      : wasm_bindgen({ module_or_path: wasmUrl() }).then(
+          function () {
+            Real = wasm_bindgen.RtVideo;
+            var list = waiting;
+            waiting = [];
+            list.forEach(function (f) {
+              f._start();
+            });
+          },
+          function (e) {
+            failAll(loadFailure(e, WASM_FILE));
+          },
+        ),
   );
 
   window.RtVideo = RtVideo;

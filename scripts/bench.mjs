@@ -6,12 +6,13 @@
 //      it would only list `code[1234]`).
 // The long soak test is a separate command (`npm run soak`).
 
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, capture, logger, probe, run, runMain, secs } from './lib/proc.mjs';
 import { OUT_NAME } from './lib/package-files.mjs';
 import { writeSizes } from './lib/sizes.mjs';
 import { optimizeInPlace } from './lib/wasm-opt.mjs';
+import { withoutCustomSection } from './lib/wasm-sections.mjs';
 import { build } from './build.mjs';
 
 const log = logger('bench');
@@ -33,7 +34,10 @@ async function ensureTwiggy() {
 async function namedWasm() {
   rmSync(PROFILE_DIR, { recursive: true, force: true });
   mkdirSync(PROFILE_DIR, { recursive: true });
-  await run('wasm-bindgen', ['--target', 'bundler', '--out-dir', PROFILE_DIR, '--out-name', OUT_NAME, '--no-typescript', RAW_WASM]);
+  // As scripts/build.mjs does: without `target_features`, so the glue is MVP.
+  const mvp = path.join(PROFILE_DIR, 'raw.wasm');
+  writeFileSync(mvp, withoutCustomSection(readFileSync(RAW_WASM), 'target_features'));
+  await run('wasm-bindgen', ['--target', 'web', '--out-dir', PROFILE_DIR, '--out-name', OUT_NAME, '--no-typescript', mvp]);
   const file = path.join(PROFILE_DIR, `${OUT_NAME}_bg.wasm`);
   await optimizeInPlace(file, { keepNames: true });
   return file;

@@ -1,14 +1,16 @@
 // `npm run build`: builds the SDK package into pkg/.
 //
 //   pkg/index.js, index.d.ts, consts.js     ESM entry (webpack 5 / Vite) and its types
-//   pkg/snk_rt_video_pc{,_bg}.js, _bg.wasm  wasm-bindgen `bundler` output
+//   pkg/support.js                          browser checks shared with the script-tag build
+//   pkg/snk_rt_video_pc.js, _bg.wasm         wasm-bindgen `web` output (loaded by index.js)
 //   pkg/dist/snk-rt-video-pc.js             script-tag build (window.RtVideo) ...
 //   pkg/dist/snk_rt_video_pc_bg.wasm        ... and the wasm it loads
 //   pkg/package.json, README.md, SIZES.txt
 //
-// Steps: set-up (no browser) → cargo build (release, wasm32) → wasm-bindgen
-// twice (bundler, no-modules) → wasm-opt -Oz (cached by content) → the files
-// from pkg-template/ → sizes. The package is assembled in target/ and moved
+// Steps: set-up (no browser) → cargo build (release, wasm32, MVP) → drop the
+// `target_features` section → wasm-bindgen twice (web, no-modules) → wasm-opt
+// -Oz + lowering to the MVP (cached by content) → check that both .wasm are
+// MVP → the files from pkg-template/ → sizes. The package is assembled in target/ and moved
 // into place at the end, so a failed build leaves the previous pkg/ intact.
 // When the wasm, the templates, the constants and these scripts are unchanged,
 // pkg/ is left as it is (a stamp file records the inputs).
@@ -19,7 +21,8 @@ import path from 'node:path';
 import { ROOT, capture, isMain, logger, run, runMain, secs } from './lib/proc.mjs';
 import * as files from './lib/package-files.mjs';
 import { writeSizes } from './lib/sizes.mjs';
-import { optimizeInPlace } from './lib/wasm-opt.mjs';
+import { checkFeatures, optimizeInPlace } from './lib/wasm-opt.mjs';
+import { withoutCustomSection } from './lib/wasm-sections.mjs';
 import { setup } from './setup.mjs';
 
 const log = logger('build');
@@ -30,16 +33,18 @@ const OLD = path.join(ROOT, 'target', `rtv-pkg-old.${process.pid}`);
 const STAMP = '.build-stamp';
 const RAW_WASM = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', `${files.OUT_NAME}.wasm`);
 const WASM = `${files.OUT_NAME}_bg.wasm`;
+// RAW_WASM without its `target_features` section (see lib/wasm-sections.mjs).
+const MVP_WASM = path.join(ROOT, 'target', `rtv-mvp.${process.pid}`, `${files.OUT_NAME}.wasm`);
 
 /** What must be in pkg/ for the stamp to be trusted. */
 const OUTPUTS = [
   'index.js',
   'index.d.ts',
   'consts.js',
+  'support.js',
   'package.json',
   'README.md',
   `${files.OUT_NAME}.js`,
-  `${files.OUT_NAME}_bg.js`,
   WASM,
   `dist/${files.DIST_SCRIPT}`,
   `dist/${WASM}`,
@@ -76,8 +81,25 @@ async function bindgen(target, outDir) {
     '--out-name', files.OUT_NAME,
     '--remove-name-section',
     '--remove-producers-section',
-    RAW_WASM,
+    MVP_WASM,
   ]);
+}
+
+/**
+ * The script-tag build is loaded as it is (no bundler of the page's minifies
+ * it): terser, with output limited to ES2019 so engines from Chromium 72 on
+ * parse it, and no eval (terser never adds one). About 4 KB gzip less.
+ */
+async function minifyScript(source) {
+  const { minify } = await import('terser');
+  const out = await minify(source, {
+    ecma: 2019,
+    module: false,
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: /^!/ },
+  });
+  return `${out.code}\n`;
 }
 
 /** Builds the package in STAGE; returns nothing, throws on any failure. */
@@ -87,8 +109,11 @@ async function assemble(consts, version, hash) {
   const dist = path.join(STAGE, 'dist');
   mkdirSync(dist, { recursive: true });
 
-  await bindgen('bundler', STAGE);
+  mkdirSync(path.dirname(MVP_WASM), { recursive: true });
+  writeFileSync(MVP_WASM, withoutCustomSection(readFileSync(RAW_WASM), 'target_features'));
+  await bindgen('web', STAGE);
   await bindgen('no-modules', glueDir);
+  rmSync(path.dirname(MVP_WASM), { recursive: true, force: true });
 
   // The hand-written declarations replace wasm-bindgen's (which name types it
   // does not define); check they still cover every export first.
@@ -101,15 +126,19 @@ async function assemble(consts, version, hash) {
   renameSync(path.join(glueDir, WASM), path.join(dist, WASM));
   const cachedB = await optimizeInPlace(path.join(dist, WASM));
   log(`wasm-opt -Oz: ${cachedA && cachedB ? 'cached' : secs(Date.now() - t)}`);
+  // A toolchain or dependency upgrade must not raise the minimum engine silently.
+  await checkFeatures(path.join(STAGE, WASM));
+  await checkFeatures(path.join(dist, WASM));
 
   const write = (rel, text) => writeFileSync(path.join(STAGE, rel), text);
   write('consts.js', files.constsJs(consts.js));
+  write('support.js', files.supportJs());
   write('index.js', files.indexJs(version));
-  write('index.d.ts', files.indexDts(consts.dts));
+  write('index.d.ts', files.indexDts(consts.dts, consts.errorCodes));
   write('package.json', files.packageJson(version));
   write('README.md', files.readme(version));
   const glue = readFileSync(path.join(glueDir, `${files.OUT_NAME}.js`), 'utf8');
-  write(`dist/${files.DIST_SCRIPT}`, files.distScript(glue, consts.js, version));
+  write(`dist/${files.DIST_SCRIPT}`, await minifyScript(files.distScript(glue, consts.js, version)));
   rmSync(glueDir, { recursive: true });
   write(STAMP, `${hash}\n`);
 }
@@ -140,8 +169,8 @@ export async function build({ quiet = false } = {}) {
   await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'snk-rt-video-pc']);
   const constsJson = await capture('cargo', ['run', '-q', '-p', 'rtv-core', '--example', 'gen_consts']);
   const consts = JSON.parse(constsJson);
-  if (typeof consts.js !== 'string' || typeof consts.dts !== 'string') {
-    throw new Error('gen_consts printed no {"js", "dts"} object');
+  if (typeof consts.js !== 'string' || typeof consts.dts !== 'string' || typeof consts.errorCodes !== 'string') {
+    throw new Error('gen_consts printed no {"js", "dts", "errorCodes"} object');
   }
   const bindgenVersion = (await capture('wasm-bindgen', ['--version'])).trim();
   const version = files.workspaceVersion();

@@ -9,6 +9,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { installOldEngines } from './lib/old-engines.mjs';
 import { ROOT, isMain, logger, probe, run, runMain } from './lib/proc.mjs';
 
 const log = logger('setup');
@@ -29,6 +30,8 @@ export async function setup({ browser = true } = {}) {
   await wasmBindgenCli(installed);
   if (browser) await chromium(installed);
   await npmDeps(installed);
+  // The old engines of the compatibility tests (tests/compat/).
+  if (browser) installed.push(...installOldEngines(log));
   process.env[DONE_ENV] = browser ? 'all' : 'build';
   log(installed.length ? `installed: ${installed.join(', ')}` : 'toolchain ready (nothing to install)');
   return installed;

@@ -3,9 +3,10 @@
 // table at the end.
 //
 //   setup → fmt → clippy → clippy-wasm → native → build → types → sim-build →
-//   browser → demo → e2e → cleanup
+//   browser → demo → e2e → compat → cleanup
 //
-// RTV_TEST_STEPS=name,name runs only those steps (same order), e.g.
+// RTV_TEST_STEPS=name,name runs only those steps (same order; refused when
+// CI is set, so a variable left in a CI environment cannot skip tests), e.g.
 //   RTV_TEST_STEPS=build,types npm test
 //   RTV_TEST_STEPS=sim-build,browser npm test
 //   RTV_TEST_STEPS=build,demo,e2e npm test
@@ -69,11 +70,30 @@ const STEPS = [
   { name: 'demo', what: 'npm run build:demo (webpack)', run: () => run('npm', ['run', '--silent', 'build:demo']) },
   {
     name: 'e2e',
-    what: 'node --test tests/e2e/ (Playwright)',
-    run: () => run(process.execPath, ['--test', '--test-concurrency=1', `tests${path.sep}e2e${path.sep}`]),
+    what: 'node --test tests/e2e/*.test.mjs (Playwright)',
+    run: () => nodeTests(path.join('tests', 'e2e')),
+  },
+  {
+    name: 'compat',
+    what: 'node --test tests/compat/*.test.mjs (shipped files; Chromium 72, 80, 86, 92 and current over CDP)',
+    hint: 'RTV_COMPAT_ENGINES=72,current limits the engines; npm run setup installs them',
+    run: () => nodeTests(path.join('tests', 'compat')),
   },
   { name: 'cleanup', what: 'remove temporary browser profiles', run: async () => cleanup() },
 ];
+
+/**
+ * `node --test` on every *.test.mjs of `dir`, named one by one: Node 20 runs
+ * a directory argument, Node 21+ reads it as a glob that matches no file.
+ */
+function nodeTests(dir) {
+  const files = readdirSync(path.join(ROOT, dir))
+    .filter((f) => f.endsWith('.test.mjs'))
+    .sort()
+    .map((f) => path.join(dir, f));
+  if (files.length === 0) throw new Error(`no *.test.mjs in ${dir}`);
+  return run(process.execPath, ['--test', '--test-concurrency=1', ...files]);
+}
 
 /**
  * The browser tests read the simulator's addresses at compile time
@@ -90,7 +110,7 @@ async function browserTests() {
     await run('cargo', ['test', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--features', 'test-hooks', '--no-fail-fast'], {
       env: {
         ...process.env,
-        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner',
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: `${process.execPath} ${path.join(ROOT, 'scripts', 'wasm-test-runner.mjs')}`,
         CHROMEDRIVER: '/usr/bin/chromedriver',
         WASM_BINDGEN_TEST_TIMEOUT: '120',
         RTV_SIM_URL: browserSim.base,
@@ -120,7 +140,7 @@ function cleanup() {
   let removed = 0;
   let kept = 0;
   for (const name of readdirSync(tmp)) {
-    if (!name.startsWith('org.chromium.Chromium.scoped_dir.') && !name.startsWith('rtv-e2e-')) continue;
+    if (!['org.chromium.Chromium.scoped_dir.', 'rtv-e2e-', 'rtv-compat-'].some((p) => name.startsWith(p))) continue;
     if (inUse.includes(name)) {
       kept += 1;
       continue;
@@ -153,6 +173,10 @@ function commandLines() {
 function selectedSteps() {
   const wanted = (process.env.RTV_TEST_STEPS || '').split(',').map((s) => s.trim()).filter(Boolean);
   if (wanted.length === 0) return STEPS;
+  if (process.env.CI) {
+    throw new Error(`RTV_TEST_STEPS=${process.env.RTV_TEST_STEPS} is set while CI is set: CI runs every step; unset it`);
+  }
+  log(`RTV_TEST_STEPS: running only ${wanted.join(', ')} (${STEPS.length - wanted.length} step(s) skipped)`);
   const unknown = wanted.filter((w) => !STEPS.some((s) => s.name === w));
   if (unknown.length) {
     throw new Error(`RTV_TEST_STEPS: unknown step(s) ${unknown.join(', ')}; steps: ${STEPS.map((s) => s.name).join(', ')}`);

@@ -1,5 +1,6 @@
 //! Prints `RtVideo.Consts` for the package build as one JSON object:
-//! `{"js": "<object literal>", "dts": "<TypeScript type literal>"}`.
+//! `{"js": "<object literal>", "dts": "<TypeScript type literal>",
+//! "errorCodes": "<TypeScript union of the error codes>"}`.
 //!
 //! Run by `scripts/build.mjs` (`cargo run -q -p rtv-core --example gen_consts`).
 //! The JavaScript literal is `rtv_core::consts::consts_js()` verbatim; the
@@ -9,6 +10,7 @@
 //! literal stops the build instead of shipping a wrong package.
 
 use rtv_core::consts::consts_js;
+use rtv_core::error::ErrorCode;
 use rtv_core::json::Json;
 use rtv_core::{EventType, MsgType, State};
 
@@ -119,8 +121,16 @@ fn main() {
     let js = consts_js();
     let (dts, entries) = to_dts(&js);
     check_against_tables(&entries);
+    let error_codes: Vec<String> = ErrorCode::ALL
+        .iter()
+        .map(|c| format!("\n  | '{}'", c.as_str()))
+        .collect();
     println!(
         "{}",
-        Json::obj([("js", Json::str(js)), ("dts", Json::str(dts))])
+        Json::obj([
+            ("js", Json::str(js)),
+            ("dts", Json::str(dts)),
+            ("errorCodes", Json::str(error_codes.concat())),
+        ])
     );
 }

@@ -41,6 +41,10 @@ pub enum ErrorCode {
     Destroyed,
     /// A bug in the SDK; reported instead of a crash.
     Internal,
+    /// The browser cannot run the SDK (a required API is missing or the wasm
+    /// does not compile). Raised by the JS loaders (pkg-template/support.js),
+    /// listed here so that every code comes from this one table.
+    UnsupportedBrowser,
 }
 
 impl ErrorCode {
@@ -65,8 +69,33 @@ impl ErrorCode {
             ErrorCode::Disconnected => "DISCONNECTED",
             ErrorCode::Destroyed => "DESTROYED",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::UnsupportedBrowser => "UNSUPPORTED_BROWSER",
         }
     }
+
+    /// Every code, in the order of the documentation (the TypeScript union is
+    /// generated from this list by `examples/gen_consts.rs`).
+    pub const ALL: [ErrorCode; 19] = [
+        ErrorCode::Config,
+        ErrorCode::Auth,
+        ErrorCode::InvalidArgument,
+        ErrorCode::InvalidState,
+        ErrorCode::HttpError,
+        ErrorCode::Timeout,
+        ErrorCode::BadResponse,
+        ErrorCode::BadMessage,
+        ErrorCode::UnknownMsgType,
+        ErrorCode::TooLarge,
+        ErrorCode::UnexpectedMessage,
+        ErrorCode::UnknownReply,
+        ErrorCode::ExeLinkLost,
+        ErrorCode::ExeError,
+        ErrorCode::PushLinkLost,
+        ErrorCode::Disconnected,
+        ErrorCode::Destroyed,
+        ErrorCode::Internal,
+        ErrorCode::UnsupportedBrowser,
+    ];
 }
 
 /// A local failure: what the `error` callback and a rejected promise carry.

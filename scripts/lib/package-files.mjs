@@ -52,14 +52,31 @@ export const Consts = deepFreeze(${constsLiteral});
 `;
 }
 
+/** The browser checks of pkg-template/support.js (ES5 functions, no exports there). */
+function supportSource() {
+  const text = template('support.js');
+  if (!/^function unsupported\(/m.test(text) || !/^function loadFailure\(/m.test(text)) {
+    throw new Error('pkg-template/support.js lacks unsupported() or loadFailure()');
+  }
+  return text.trimEnd();
+}
+
+/** support.js of the npm package: the shared checks as an ES module. */
+export function supportJs() {
+  return `${HEADER}${supportSource()}\n\nexport { sdkError, unsupported, loadFailure };\n`;
+}
+
 /** index.js: the ESM entry that attaches the statics. */
 export function indexJs(version) {
   return fill('index.js', template('index.js'), { __RTV_VERSION__: JSON.stringify(version) });
 }
 
 /** index.d.ts with the generated `RtVideoConsts` type. */
-export function indexDts(constsDts) {
-  return fill('index.d.ts', template('index.d.ts'), { __RTV_CONSTS_DTS__: constsDts });
+export function indexDts(constsDts, errorCodesDts) {
+  return fill('index.d.ts', template('index.d.ts'), {
+    __RTV_CONSTS_DTS__: constsDts,
+    __RTV_ERROR_CODES_DTS__: errorCodesDts,
+  });
 }
 
 /** package.json of the package, from the template with the version set. */
@@ -95,6 +112,10 @@ export function distScript(glue, constsLiteral, version) {
     .map((l) => (l ? `  ${l}` : l))
     .join('\n');
   const body = fill('loader.js', template('loader.js'), {
+    '  /* @support */': supportSource()
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n'),
     '  /* @glue */': `  // ---- wasm-bindgen no-modules glue ----\n${indented}\n  // ---- end of glue ----`,
     __RTV_CONSTS__: constsLiteral.replace(/\n/g, '\n  '),
     __RTV_VERSION__: JSON.stringify(version),
@@ -112,7 +133,8 @@ export function classMethods(dts) {
   const names = new Set();
   for (const line of m[1].split('\n')) {
     const d = /^\s*(?:static\s+)?(\w+)\s*\(/.exec(line);
-    if (d && d[1] !== 'constructor') names.add(d[1]);
+    // `__x`: internal methods of pkg-template/tabs.js, not part of the API.
+    if (d && d[1] !== 'constructor' && !d[1].startsWith('__')) names.add(d[1]);
   }
   return names;
 }

@@ -8,10 +8,10 @@ import { gzipSync } from 'node:zlib';
 /** The files worth watching, relative to pkg/. */
 export const SIZED_FILES = [
   'snk_rt_video_pc_bg.wasm',
-  'snk_rt_video_pc_bg.js',
   'snk_rt_video_pc.js',
   'index.js',
   'consts.js',
+  'support.js',
   'dist/snk_rt_video_pc_bg.wasm',
   'dist/snk-rt-video-pc.js',
 ];
@@ -36,7 +36,7 @@ export function sizeReport(pkgDir) {
   return [
     `${'file (pkg/)'.padEnd(width)}  ${'raw'.padStart(21)}  ${'gzip -9'.padStart(30)}`,
     ...rows.map((r) => line(r.rel, r.raw, r.gz)),
-    line('total bundler (pkg/)', bundler.raw, bundler.gz),
+    line('total npm (pkg/)', bundler.raw, bundler.gz),
     line('total script-tag (dist/)', dist.raw, dist.gz),
   ].join('\n');
 }

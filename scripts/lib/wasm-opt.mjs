@@ -12,27 +12,45 @@ import { ROOT, capture, nodeBin, run } from './proc.mjs';
 const CACHE_DIR = path.join(ROOT, 'target', 'rtv-wasm-opt-cache');
 const CACHE_KEEP = 8;
 
-// The features rustc enables by default for wasm32-unknown-unknown; listed
-// explicitly so the result does not depend on a target_features section.
+// The shipped module is WebAssembly MVP, so that Chromium from 72 on can
+// compile it (reference types came in 96, multi-value in 85, sign-ext in 74,
+// bulk memory and non-trapping float-to-int in 75). Our crates are built for
+// the MVP (.cargo/config.toml); the standard library's precompiled code still
+// uses sign-ext, bulk memory and non-trapping float-to-int, so those are
+// enabled for reading and lowered to MVP code by the last three passes (they
+// must run after -Oz, which would otherwise bring the instructions back).
+// `checkFeatures` then proves the result is MVP (docs/DECISIONS.md D40).
 //
 // `--converge` repeats -Oz until the size stops shrinking (~0.6 KB gzip).
 // `--low-memory-unused` lets loads/stores fold constant offsets (~0.6 KB):
 // true for Rust's wasm32 layout, whose data begins at 1 MiB and whose 1 MiB
 // stack grows down towards 0, so addresses below 1 KiB are never used.
 export const WASM_OPT_ARGS = [
+  '--enable-bulk-memory',
+  '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext',
   '-Oz',
   '--converge',
   '--low-memory-unused',
-  '--enable-bulk-memory',
-  '--enable-reference-types',
-  '--enable-nontrapping-float-to-int',
-  '--enable-sign-ext',
-  '--enable-mutable-globals',
-  '--enable-multivalue',
+  '--signext-lowering',
+  '--llvm-nontrapping-fptoint-lowering',
+  '--llvm-memory-copy-fill-lowering',
   '--strip-debug',
   '--strip-producers',
   '--strip-target-features',
 ];
+
+/** The wasm features the shipped module may use: none beyond the MVP. */
+export const ALLOWED_FEATURES = ['--mvp-features'];
+
+/**
+ * Throws unless `file` validates with only ALLOWED_FEATURES enabled (binaryen
+ * refuses any instruction of another feature: "all used features should be
+ * allowed").
+ */
+export async function checkFeatures(file) {
+  await run(nodeBin('wasm-opt'), ['-q', ...ALLOWED_FEATURES, file]);
+}
 
 let versionCache;
 async function wasmOptVersion() {

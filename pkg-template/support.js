@@ -1,0 +1,65 @@
+// Browser checks and load-failure reports shared by both builds: inlined into
+// the script-tag build (pkg-template/loader.js) and shipped as support.js of
+// the npm package (imported by index.js). ES5 on purpose: it must parse on
+// every engine, also on those it then reports as unsupported.
+
+var UNSUPPORTED = 'UNSUPPORTED_BROWSER';
+var UPGRADE_ZH = '请使用 Chromium 72 或更高版本内核的浏览器（Chrome、Edge、360 安全浏览器 13 极速模式等）';
+var UPGRADE_EN = 'use a browser on Chromium 72 or later (Chrome, Edge, 360 Secure Browser 13 in fast mode, ...)';
+
+/** An `Error` that also carries the SDK's `{code, msg}` (both enumerable, as before). */
+function sdkError(code, msg) {
+  var e = new Error(msg);
+  e.name = 'RtVideoError';
+  e.code = code;
+  e.msg = msg;
+  return e;
+}
+
+/** The browser APIs the SDK cannot run without, and those that are missing here. */
+function missingApis() {
+  var g = typeof globalThis !== 'undefined' ? globalThis : typeof self !== 'undefined' ? self : window;
+  var need = ['WebAssembly', 'EventSource', 'fetch', 'WebSocket', 'Promise', 'TextDecoder', 'TextEncoder'];
+  return need.filter(function (name) {
+    var v = g[name];
+    return v === undefined || v === null;
+  });
+}
+
+/** `UNSUPPORTED_BROWSER` when a required API is missing here, else null. */
+function unsupported() {
+  var missing = missingApis();
+  if (missing.length === 0) return null;
+  var list = missing.join(', ');
+  return sdkError(
+    UNSUPPORTED,
+    'RtVideo: 当前浏览器缺少 ' + list + '，无法运行坐席 SDK；' + UPGRADE_ZH +
+      '. This browser lacks ' + list + ', which the agent SDK needs; ' + UPGRADE_EN + '.',
+  );
+}
+
+/**
+ * What a failed load of the wasm becomes: `UNSUPPORTED_BROWSER` when the
+ * engine cannot compile the module (too old, or a CSP that forbids
+ * WebAssembly on this engine), `INTERNAL` otherwise (e.g. the file is missing).
+ */
+function loadFailure(e, file) {
+  var text = e && e.message ? String(e.message) : String(e);
+  var compile = !!e && (e.name === 'CompileError' || e.name === 'LinkError');
+  if (compile && /disallowed by embedder|Content Security Policy|unsafe-eval/i.test(text)) {
+    return sdkError(
+      UNSUPPORTED,
+      "RtVideo: 页面的内容安全策略（CSP）禁止编译 WebAssembly：Chromium 97 以前的内核需要 script-src 'unsafe-eval'，" +
+        "97 起 'wasm-unsafe-eval' 即可 (" + text + "). The page's Content-Security-Policy forbids compiling " +
+        "WebAssembly: engines before Chromium 97 need script-src 'unsafe-eval', from 97 on 'wasm-unsafe-eval' is enough.",
+    );
+  }
+  if (compile) {
+    return sdkError(
+      UNSUPPORTED,
+      'RtVideo: 浏览器无法编译 ' + file + '（' + text + '）；' + UPGRADE_ZH +
+        '. This browser cannot compile ' + file + ' (' + text + '); ' + UPGRADE_EN + '.',
+    );
+  }
+  return sdkError('INTERNAL', 'RtVideo: cannot load ' + file + ': ' + text);
+}
