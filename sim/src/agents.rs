@@ -1,12 +1,12 @@
 //! Agents as the dispatch service sees them: a presence the agent reports
-//! (ready / leave / offline), and wait / busy derived from the sessions.
+//! (ready / leave / offline), when it was last heard of, and the round-robin
+//! order in which calls are offered. Wait / busy are derived from the
+//! sessions (`Sessions::agent_state`). Times are given, never read.
 
-use crate::calls::Phase;
 use crate::say;
-use crate::state::World;
 use serde::Serialize;
-use serde_json::{json, Value};
-use std::time::Instant;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 /// What the agent reported through `agent/state` (or the heartbeat time-out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,44 +59,55 @@ pub struct Agent {
     pub last_seen: Instant,
 }
 
-impl World {
+/// All known agents, in the order they became known (the round-robin ring).
+#[derive(Debug, Default)]
+pub struct Agents {
+    map: BTreeMap<String, Agent>,
+    order: Vec<String>,
+    /// Index into `order` where the next round-robin search starts.
+    rr_next: usize,
+}
+
+impl Agents {
+    /// The agent `account`, if known.
+    pub fn get(&self, account: &str) -> Option<&Agent> {
+        self.map.get(account)
+    }
+
     /// Makes `account` known (offline until it reports a state) and returns it.
-    pub fn agent(&mut self, account: &str) -> &mut Agent {
-        if !self.agents.contains_key(account) {
+    pub fn entry(&mut self, account: &str, now: Instant) -> &mut Agent {
+        if !self.map.contains_key(account) {
             self.order.push(account.to_string());
         }
-        self.agents
+        self.map
             .entry(account.to_string())
             .or_insert_with(|| Agent {
                 presence: Presence::Offline,
                 timed_out: false,
-                last_seen: Instant::now(),
+                last_seen: now,
             })
     }
 
     /// Records activity (heartbeat, state report, subscribe) of `account`.
-    pub fn touch(&mut self, account: &str) {
-        self.agent(account).last_seen = Instant::now();
+    pub fn touch(&mut self, account: &str, now: Instant) {
+        self.entry(account, now).last_seen = now;
     }
 
     /// Sets the presence the agent reported.
-    pub fn set_presence(&mut self, account: &str, presence: Presence) {
-        let a = self.agent(account);
-        a.last_seen = Instant::now();
+    pub fn set_presence(&mut self, account: &str, presence: Presence, now: Instant) {
+        let a = self.entry(account, now);
+        a.last_seen = now;
         a.timed_out = false;
         if a.presence != presence {
             say!("agent {account}: presence {presence:?}");
         }
         a.presence = presence;
-        if presence == Presence::Offline {
-            self.withdraw_from(account);
-        }
     }
 
     /// A heartbeat: activity, and it revives an agent that was marked offline by silence.
-    pub fn heartbeat(&mut self, account: &str, state: &str) {
-        let a = self.agent(account);
-        a.last_seen = Instant::now();
+    pub fn heartbeat(&mut self, account: &str, state: &str, now: Instant) {
+        let a = self.entry(account, now);
+        a.last_seen = now;
         if a.presence == Presence::Offline && a.timed_out {
             a.timed_out = false;
             a.presence = if state == "leave" {
@@ -108,65 +119,96 @@ impl World {
         }
     }
 
-    /// Marks agents silent for longer than the heartbeat time-out as offline.
-    pub fn sweep_silent(&mut self) {
-        let limit = self.timings.heartbeat_timeout_ms as u128;
-        let silent: Vec<String> = self
-            .agents
+    /// Agents not offline and silent for longer than `limit_ms` at `now`.
+    pub fn silent(&self, now: Instant, limit_ms: u64) -> Vec<String> {
+        self.map
             .iter()
             .filter(|(_, a)| a.presence != Presence::Offline)
-            .filter(|(_, a)| a.last_seen.elapsed().as_millis() > limit)
-            .map(|(k, _)| k.clone())
-            .collect();
-        for account in silent {
-            say!("agent {account}: silent, now offline");
-            self.set_presence(&account, Presence::Offline);
-            self.agent(&account).timed_out = true;
-        }
-    }
-
-    /// The agent's derived state and the sid it concerns.
-    pub fn agent_state(&self, account: &str) -> (AgentState, Option<String>) {
-        let mut wait = None;
-        for s in self.sessions.values() {
-            match &s.phase {
-                Phase::Active if s.owner.as_deref() == Some(account) => {
-                    return (AgentState::Busy, Some(s.sid.clone()))
-                }
-                Phase::Active if s.participant.as_deref() == Some(account) => {
-                    return (AgentState::Busy, Some(s.sid.clone()))
-                }
-                Phase::Offered { agent } if agent == account => wait = Some(s.sid.clone()),
-                Phase::Active if s.ask.as_ref().is_some_and(|a| a.newer == account) => {
-                    wait = Some(s.sid.clone())
-                }
-                _ => {}
-            }
-        }
-        if wait.is_some() {
-            return (AgentState::Wait, wait);
-        }
-        let state = match self.agents.get(account).map(|a| a.presence) {
-            Some(Presence::Ready) => AgentState::Ready,
-            Some(Presence::Leave) => AgentState::Leave,
-            _ => AgentState::Disconnected,
-        };
-        (state, None)
-    }
-
-    /// `GET /sim/agents`.
-    pub fn agents_json(&self) -> Value {
-        let list: Vec<Value> = self
-            .order
-            .iter()
-            .filter_map(|acc| self.agents.get(acc).map(|a| (acc, a)))
-            .map(|(acc, a)| {
-                let (state, sid) = self.agent_state(acc);
-                let streams = self.push.open_streams(acc);
-                json!({"account": acc, "presence": a.presence, "state": state, "sid": sid,
-                       "streams": streams})
+            .filter(|(_, a)| {
+                now.saturating_duration_since(a.last_seen).as_millis() > limit_ms as u128
             })
-            .collect();
-        Value::Array(list)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// When the next agent becomes silent for longer than `limit_ms`.
+    pub fn next_silence(&self, limit_ms: u64) -> Option<Instant> {
+        self.map
+            .values()
+            .filter(|a| a.presence != Presence::Offline)
+            .map(|a| a.last_seen + Duration::from_millis(limit_ms + 1))
+            .min()
+    }
+
+    /// Marks an agent that went offline by silence (a heartbeat brings it back).
+    pub fn mark_timed_out(&mut self, account: &str) {
+        if let Some(a) = self.map.get_mut(account) {
+            a.timed_out = true;
+        }
+    }
+
+    /// Known agents in the order they became known.
+    pub fn in_order(&self) -> impl Iterator<Item = (&String, &Agent)> {
+        self.order
+            .iter()
+            .filter_map(|acc| self.map.get(acc).map(|a| (acc, a)))
+    }
+
+    /// The next agent in round-robin order for which `eligible` holds; the
+    /// search after it starts behind it.
+    pub fn next_in_turn(&mut self, eligible: impl Fn(&str, &Agent) -> bool) -> Option<String> {
+        let n = self.order.len();
+        let found = (0..n).map(|i| (self.rr_next + i) % n).find(|&i| {
+            let acc = &self.order[i];
+            self.map.get(acc).is_some_and(|a| eligible(acc, a))
+        })?;
+        self.rr_next = (found + 1) % n;
+        Some(self.order[found].clone())
+    }
+
+    /// Forgets every agent.
+    pub fn clear(&mut self) {
+        *self = Agents::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silence_is_measured_from_the_last_activity() {
+        let t0 = Instant::now();
+        let mut agents = Agents::default();
+        agents.set_presence("a", Presence::Ready, t0);
+        let limit = 60_000;
+        assert_eq!(
+            agents.next_silence(limit),
+            Some(t0 + Duration::from_millis(60_001))
+        );
+        assert!(agents
+            .silent(t0 + Duration::from_millis(60_000), limit)
+            .is_empty());
+        agents.heartbeat("a", "ready", t0 + Duration::from_millis(30_000));
+        assert!(agents
+            .silent(t0 + Duration::from_millis(61_000), limit)
+            .is_empty());
+        let later = t0 + Duration::from_millis(90_001);
+        assert_eq!(agents.silent(later, limit), vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn round_robin_starts_behind_the_last_pick() {
+        let t0 = Instant::now();
+        let mut agents = Agents::default();
+        for a in ["a", "b", "c"] {
+            agents.set_presence(a, Presence::Ready, t0);
+        }
+        let all = |_: &str, _: &Agent| true;
+        let picks: Vec<String> = (0..4).filter_map(|_| agents.next_in_turn(all)).collect();
+        assert_eq!(picks, ["a", "b", "c", "a"]);
+        let not_c = |acc: &str, _: &Agent| acc != "c";
+        assert_eq!(agents.next_in_turn(not_c).as_deref(), Some("b"));
+        assert_eq!(agents.next_in_turn(not_c).as_deref(), Some("a"));
     }
 }

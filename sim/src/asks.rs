@@ -1,16 +1,19 @@
 //! Asks between agents on an answered call: transfer (`change/*`) and third
 //! party (`add/*`). Both share one shape: the owner asks, the asked agent
 //! accepts or refuses, the owner may cancel, an unanswered ask rings out.
+//! Each is an operation on one [`Session`] that returns the pushes and
+//! timers that follow.
 
-use crate::agents::AgentState;
-use crate::calls::{owner_streams, participant_streams, Ask, AskKind, AskOutcome, Phase};
 use crate::codes::{
     msg, Code, AGENT_BUSY, ALREADY_ACCEPTED, ASK_GONE, ASK_PENDING, ASK_SELF, FAILED,
 };
-use crate::routing::Timer;
+use crate::effects::Effects;
 use crate::say;
-use crate::state::World;
-use serde_json::{json, Value};
+use crate::sessions::{
+    owner_streams, participant_streams, Ask, AskKind, AskOutcome, Phase, Session,
+};
+use crate::timers::Timer;
+use serde_json::json;
 
 /// The push codes of one kind of ask.
 struct Codes {
@@ -40,68 +43,64 @@ fn codes(kind: AskKind) -> Codes {
     }
 }
 
-impl World {
-    /// `change/ask`, `add/ask`: the owner asks `newer`.
+/// What an ask needs to know about the agent asked.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked {
+    /// The agent is known and ready (no call, nothing ringing).
+    pub ready: bool,
+    /// Token for the ask's ring time-out.
+    pub token: u64,
+    /// How long the ask rings.
+    pub ring_ms: u64,
+}
+
+impl Session {
+    /// `change/ask`, `add/ask`: the owner `from` asks `newer`.
     pub fn ask(
         &mut self,
         kind: AskKind,
         from: &str,
-        sid: &str,
         newer: &str,
-    ) -> Result<Value, Code> {
-        let newer_state = self.agent_state(newer).0;
-        let known = self.agents.contains_key(newer);
-        let token = self.token();
-        let s = self.live(sid)?;
-        if s.phase != Phase::Active || s.owner.as_deref() != Some(from) {
+        asked: Asked,
+    ) -> Result<Effects, Code> {
+        if self.phase != Phase::Active || self.owner.as_deref() != Some(from) {
             return Err(FAILED);
         }
         if newer == from {
             return Err(ASK_SELF);
         }
-        if s.ask.is_some() {
+        if self.ask.is_some() {
             return Err(ASK_PENDING);
         }
-        if kind == AskKind::Add && s.participant.is_some() {
+        if kind == AskKind::Add && self.participant.is_some() {
             return Err(FAILED);
         }
-        if !known || newer_state != AgentState::Ready {
+        if !asked.ready {
             return Err(AGENT_BUSY);
         }
-        s.ask = Some(Ask {
+        let token = asked.token;
+        self.ask = Some(Ask {
             kind,
             from: from.to_string(),
             newer: newer.to_string(),
             token,
         });
+        let sid = self.sid.clone();
         say!("call {sid}: {from} asks {newer} ({kind:?})");
-        self.push_to(newer, codes(kind).ask, sid, json!({ "from": from }));
-        let ring = self.timings.ring_timeout_ms;
-        self.schedule(
-            ring,
-            Timer::AskTimeout {
-                sid: sid.into(),
-                token,
-            },
-        );
-        Ok(Value::Null)
+        let mut fx = Effects::none();
+        fx.push(newer, codes(kind).ask, &sid, json!({ "from": from }));
+        fx.after(asked.ring_ms, Timer::AskTimeout { sid, token });
+        Ok(fx)
     }
 
     /// `change/cancel`, `add/cancel`: the asker withdraws its ask.
-    pub fn cancel_ask(
-        &mut self,
-        kind: AskKind,
-        from: &str,
-        sid: &str,
-        newer: &str,
-    ) -> Result<Value, Code> {
-        let s = self.live(sid)?;
-        let pending = s
+    pub fn cancel_ask(&mut self, kind: AskKind, from: &str, newer: &str) -> Result<Effects, Code> {
+        let pending = self
             .ask
             .as_ref()
             .is_some_and(|a| a.kind == kind && a.from == from && a.newer == newer);
         if !pending {
-            return Err(match &s.last_ask {
+            return Err(match &self.last_ask {
                 Some((k, f, n, AskOutcome::Accepted)) if *k == kind && f == from && n == newer => {
                     ALREADY_ACCEPTED
                 }
@@ -111,122 +110,133 @@ impl World {
                 _ => FAILED,
             });
         }
-        s.ask = None;
-        s.last_ask = Some((kind, from.into(), newer.into(), AskOutcome::Gone));
-        say!("call {sid}: {from} cancels its ask to {newer}");
-        self.push_to(newer, codes(kind).cancel, sid, json!({ "from": from }));
-        Ok(Value::Null)
+        self.ask = None;
+        self.last_ask = Some((kind, from.into(), newer.into(), AskOutcome::Gone));
+        say!("call {}: {from} cancels its ask to {newer}", self.sid);
+        let mut fx = Effects::none();
+        fx.push(
+            newer,
+            codes(kind).cancel,
+            &self.sid,
+            json!({ "from": from }),
+        );
+        Ok(fx)
     }
 
-    /// The pending ask of `kind` on `sid` addressed to `agent`, taken out of the session.
-    fn take_ask(&mut self, kind: AskKind, agent: &str, sid: &str) -> Result<Ask, Code> {
-        let s = self.live(sid)?;
-        match &s.ask {
+    /// The pending ask of `kind` addressed to `agent`, taken out of the session.
+    fn take_ask(&mut self, kind: AskKind, agent: &str) -> Result<Ask, Code> {
+        match &self.ask {
             Some(a) if a.kind == kind && a.newer == agent => {}
             _ => return Err(FAILED),
         }
-        s.ask.take().ok_or(FAILED)
+        self.ask.take().ok_or(FAILED)
     }
 
     /// `change/accept`, `add/accept`: the asked agent takes over or joins.
-    pub fn accept_ask(&mut self, kind: AskKind, agent: &str, sid: &str) -> Result<Value, Code> {
-        let ask = self.take_ask(kind, agent, sid)?;
-        let s = self.live(sid)?;
-        s.last_ask = Some((kind, ask.from.clone(), agent.into(), AskOutcome::Accepted));
-        let c = codes(kind);
+    pub fn accept_ask(&mut self, kind: AskKind, agent: &str) -> Result<Effects, Code> {
+        let ask = self.take_ask(kind, agent)?;
+        self.last_ask = Some((kind, ask.from.clone(), agent.into(), AskOutcome::Accepted));
+        let sid = self.sid.clone();
         let streams = match kind {
             AskKind::Change => {
-                s.owner = Some(agent.to_string());
-                owner_streams(sid)
+                self.owner = Some(agent.to_string());
+                owner_streams(&sid)
             }
             AskKind::Add => {
-                s.participant = Some(agent.to_string());
-                participant_streams(sid)
+                self.participant = Some(agent.to_string());
+                participant_streams(&sid)
             }
         };
         say!(
             "call {sid}: {agent} accepted the ask of {} ({kind:?})",
             ask.from
         );
-        self.push_to(&ask.from, c.accept, sid, json!({ "newer": agent }));
-        self.push_to(agent, c.streams, sid, json!({ "streams": streams }));
-        Ok(Value::Null)
+        let c = codes(kind);
+        let mut fx = Effects::none();
+        fx.push(&ask.from, c.accept, &sid, json!({ "newer": agent }));
+        fx.push(agent, c.streams, &sid, json!({ "streams": streams }));
+        Ok(fx)
     }
 
     /// `change/refuse`, `add/refuse`: the asked agent declines.
-    pub fn refuse_ask(&mut self, kind: AskKind, agent: &str, sid: &str) -> Result<Value, Code> {
-        let ask = self.take_ask(kind, agent, sid)?;
-        let s = self.live(sid)?;
-        s.last_ask = Some((kind, ask.from.clone(), agent.into(), AskOutcome::Gone));
+    pub fn refuse_ask(&mut self, kind: AskKind, agent: &str) -> Result<Effects, Code> {
+        let ask = self.take_ask(kind, agent)?;
+        self.last_ask = Some((kind, ask.from.clone(), agent.into(), AskOutcome::Gone));
         say!(
-            "call {sid}: {agent} refused the ask of {} ({kind:?})",
+            "call {}: {agent} refused the ask of {} ({kind:?})",
+            self.sid,
             ask.from
         );
-        self.push_to(
+        let mut fx = Effects::none();
+        fx.push(
             &ask.from,
             codes(kind).reject,
-            sid,
+            &self.sid,
             json!({ "newer": agent }),
         );
-        Ok(Value::Null)
+        Ok(fx)
     }
 
-    /// An ask rang out: the asked agent gets the cancel, the asker the reject.
-    pub fn ask_timeout(&mut self, sid: &str, token: u64) {
-        let Some(s) = self.sessions.get_mut(sid) else {
-            return;
-        };
-        if s.ask.as_ref().map(|a| a.token) != Some(token) {
-            return;
+    /// The ask with `token` rang out: the asked agent gets the cancel, the asker the reject.
+    pub fn ask_timeout(&mut self, token: u64) -> Effects {
+        let mut fx = Effects::none();
+        if self.ask.as_ref().map(|a| a.token) != Some(token) {
+            return fx;
         }
-        let Some(ask) = s.ask.take() else {
-            return;
+        let Some(ask) = self.ask.take() else {
+            return fx;
         };
-        s.last_ask = Some((
+        let outcome = (
             ask.kind,
             ask.from.clone(),
             ask.newer.clone(),
             AskOutcome::Gone,
-        ));
+        );
+        self.last_ask = Some(outcome);
         let c = codes(ask.kind);
-        say!("call {sid}: ask of {} to {} rang out", ask.from, ask.newer);
-        self.push_to(&ask.newer, c.cancel, sid, json!({ "from": ask.from }));
-        self.push_to(&ask.from, c.reject, sid, json!({ "newer": ask.newer }));
+        say!(
+            "call {}: ask of {} to {} rang out",
+            self.sid,
+            ask.from,
+            ask.newer
+        );
+        fx.push(&ask.newer, c.cancel, &self.sid, json!({ "from": ask.from }));
+        fx.push(
+            &ask.from,
+            c.reject,
+            &self.sid,
+            json!({ "newer": ask.newer }),
+        );
+        fx
     }
 
     /// `add/remove`: the owner removes the third party.
-    pub fn remove_participant(
-        &mut self,
-        owner: &str,
-        sid: &str,
-        newer: &str,
-    ) -> Result<Value, Code> {
-        let s = self.live(sid)?;
-        if s.phase != Phase::Active
-            || s.owner.as_deref() != Some(owner)
-            || s.participant.as_deref() != Some(newer)
+    pub fn remove_participant(&mut self, owner: &str, newer: &str) -> Result<Effects, Code> {
+        if self.phase != Phase::Active
+            || self.owner.as_deref() != Some(owner)
+            || self.participant.as_deref() != Some(newer)
         {
             return Err(FAILED);
         }
-        s.participant = None;
-        say!("call {sid}: {owner} removed {newer}");
-        self.push_to(newer, msg::END_SESSION, sid, json!({}));
-        self.push_to(owner, msg::ADD_DEL, sid, json!({ "newer": newer }));
-        Ok(Value::Null)
+        self.participant = None;
+        say!("call {}: {owner} removed {newer}", self.sid);
+        let mut fx = Effects::none();
+        fx.push(newer, msg::END_SESSION, &self.sid, json!({}));
+        fx.push(owner, msg::ADD_DEL, &self.sid, json!({ "newer": newer }));
+        Ok(fx)
     }
 
     /// `add/quit`: the third party leaves.
-    pub fn quit_participant(&mut self, agent: &str, sid: &str) -> Result<Value, Code> {
-        let s = self.live(sid)?;
-        if s.phase != Phase::Active || s.participant.as_deref() != Some(agent) {
+    pub fn quit_participant(&mut self, agent: &str) -> Result<Effects, Code> {
+        if self.phase != Phase::Active || self.participant.as_deref() != Some(agent) {
             return Err(FAILED);
         }
-        s.participant = None;
-        let owner = s.owner.clone();
-        say!("call {sid}: {agent} quit");
-        if let Some(o) = owner {
-            self.push_to(&o, msg::ADD_DEL, sid, json!({ "newer": agent }));
+        self.participant = None;
+        say!("call {}: {agent} quit", self.sid);
+        let mut fx = Effects::none();
+        if let Some(o) = &self.owner {
+            fx.push(o, msg::ADD_DEL, &self.sid, json!({ "newer": agent }));
         }
-        Ok(Value::Null)
+        Ok(fx)
     }
 }

@@ -1,12 +1,29 @@
 //! The control API under `/sim/`: tests and the demo drive the simulated
 //! platform through it (place calls, push messages, inject failures, read
 //! what the SDK sent). Plain JSON in and out; failures are 4xx `{error}`.
+//! The full list is in `rtv-sim --help` (`flags::CONTROL_API`). Links:
+//!
+//! - `GET /sim/links` → `{"<account>": {"subscriptions": 1, "subscribesTotal": 3,
+//!   "exeLinks": 1, "exeHellos": 2}, ...}`: push streams open now (a stream
+//!   closes as soon as the server notices the client went away: hyper sees the
+//!   socket's EOF and drops the body), every subscribe request since start or
+//!   `/sim/reset` (also those answered 401/500), EXE sockets open now by hello
+//!   account, every `hello` since start or reset. `?account=a` answers that
+//!   one object (zeros for an unknown account).
+//! - `POST /sim/exe {account?, action, code?, msg?, times?}`: besides
+//!   crash/refuse/silence/garbage/restore, `snapshotRaw` (raw PNG base64),
+//!   `snapshotJpeg` (`data:image/jpeg;base64,`), `snapshotRawJpeg` (raw JPEG
+//!   base64), `snapshotPng` (the default data URL), and `failStart`: the next
+//!   `times` (1) `start`s answer `{"id", "ok": false, "code": code (500),
+//!   "msg": msg}`. Without `account` a setting is global and clears the
+//!   accounts' own; `restore` clears mode, format and start failure.
 
-use crate::calls::Phase;
 use crate::codes::is_hangup;
+use crate::exe::StartFaultParams;
 use crate::faults::HttpFault;
 use crate::push::ChannelMode;
 use crate::state::Sim;
+use crate::views;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -24,6 +41,7 @@ pub fn router() -> Router<Arc<Sim>> {
     Router::new()
         .route("/reset", post(reset))
         .route("/agents", get(agents))
+        .route("/links", get(links))
         .route("/sessions", get(sessions))
         .route("/call", post(call))
         .route("/hangup", post(hangup))
@@ -59,30 +77,21 @@ async fn reset(State(sim): Shared) -> Response {
 }
 
 async fn agents(State(sim): Shared) -> Response {
-    Json(sim.lock().agents_json()).into_response()
+    Json(views::agents(&sim.lock())).into_response()
+}
+
+/// `GET /sim/links[?account=a]`: live push streams and EXE sockets, and
+/// running totals of subscribes and hellos, per account.
+async fn links(State(sim): Shared, Query(q): Query<HashMap<String, String>>) -> Response {
+    let w = sim.lock();
+    match q.get("account") {
+        Some(a) => Json(views::links_of(&w, a)).into_response(),
+        None => Json(views::links(&w)).into_response(),
+    }
 }
 
 async fn sessions(State(sim): Shared) -> Response {
-    let w = sim.lock();
-    let mut list: Vec<Value> = w
-        .sessions
-        .values()
-        .map(|s| {
-            let phase = match &s.phase {
-                Phase::Queued => json!("queued"),
-                Phase::Offered { agent } => json!({ "offered": agent }),
-                Phase::Active => json!("active"),
-                Phase::Ended => json!("ended"),
-            };
-            let ask = s.ask.as_ref().map(|a| {
-                json!({"kind": format!("{:?}", a.kind).to_lowercase(), "from": a.from, "newer": a.newer})
-            });
-            json!({"sid": s.sid, "phase": phase, "owner": s.owner, "participant": s.participant,
-                   "ask": ask, "customer": s.customer})
-        })
-        .collect();
-    list.sort_by_key(|v| v["sid"].as_str().unwrap_or("").to_string());
-    Json(Value::Array(list)).into_response()
+    Json(views::sessions(&sim.lock())).into_response()
 }
 
 #[derive(Deserialize)]
@@ -98,9 +107,9 @@ async fn call(State(sim): Shared, body: String) -> Response {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let outcome = sim.mutate(|w| {
-        let customer = w.complete_customer(req.customer);
-        w.new_call(req.sid, customer, req.account, false)
+    let outcome = sim.mutate(|w, now| {
+        let customer = w.rng.complete_customer(req.customer);
+        w.new_call(now, req.sid, customer, req.account, false)
     });
     match outcome {
         Ok(sid) => Json(json!({ "sid": sid })).into_response(),
@@ -127,11 +136,11 @@ async fn hangup(State(sim): Shared, body: String) -> Response {
             "msgType must be 30000, 30017 or 30019",
         );
     }
-    let found = sim.mutate(|w| {
-        if w.live(&req.sid).is_err() {
+    let found = sim.mutate(|w, now| {
+        if !w.sessions.is_live(&req.sid) {
             return false;
         }
-        w.end_call(&req.sid, code, false);
+        w.end_call(now, &req.sid, code, false);
         true
     });
     if found {
@@ -221,12 +230,30 @@ async fn push_channel(State(sim): Shared, body: String) -> Response {
     Json(json!({ "ok": true })).into_response()
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExeReq {
+    account: Option<String>,
+    action: String,
+    code: Option<i64>,
+    msg: Option<String>,
+    times: Option<u32>,
+}
+
 async fn exe(State(sim): Shared, body: String) -> Response {
-    let req: ActionReq = match parse(&body) {
+    let req: ExeReq = match parse(&body) {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let outcome = sim.lock().exe.action(req.account.as_deref(), &req.action);
+    let params = StartFaultParams {
+        code: req.code,
+        msg: req.msg,
+        times: req.times,
+    };
+    let outcome = sim
+        .lock()
+        .exe
+        .action(req.account.as_deref(), &req.action, params);
     match outcome {
         Ok(n) => {
             crate::say!(
@@ -328,5 +355,8 @@ async fn set_config(State(sim): Shared, body: String) -> Response {
         }
     }
     crate::say!("control: timings now {:?}", w.timings);
-    Json(w.timings).into_response()
+    let out = Json(w.timings).into_response();
+    drop(w);
+    sim.wake();
+    out
 }

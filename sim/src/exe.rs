@@ -1,14 +1,17 @@
 //! The fake EXE's bookkeeping: open sockets keyed by the `hello` account,
-//! the Origin allow-list, and the faults a test put on the EXE
-//! (`POST /sim/exe`).
+//! hello totals, the Origin allow-list, and the faults a test put on the EXE
+//! (`POST /sim/exe`): modes, the snapshot format, failing `start`s.
 
-use std::collections::HashMap;
+use crate::exe_faults::Scoped;
+pub use crate::exe_faults::{SnapshotFormat, StartFault, StartFaultParams};
+use std::collections::{BTreeSet, HashMap};
 use tokio::sync::mpsc::UnboundedSender;
 
 /// How the fake EXE treats an account (or everyone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ExeMode {
     /// Answers normally.
+    #[default]
     Normal,
     /// Closes at once and refuses new connections.
     Refuse,
@@ -36,8 +39,11 @@ struct Conn {
 pub struct ExeHub {
     conns: Vec<Conn>,
     next_id: u64,
-    global: ExeMode,
-    per_account: HashMap<String, ExeMode>,
+    mode: Scoped<ExeMode>,
+    snapshot: Scoped<SnapshotFormat>,
+    fail_start: Scoped<Option<StartFault>>,
+    /// `hello` frames per account since start or the last reset.
+    hellos: HashMap<String, u64>,
     allow: Vec<String>,
 }
 
@@ -57,8 +63,10 @@ impl ExeHub {
         ExeHub {
             conns: Vec::new(),
             next_id: 0,
-            global: ExeMode::Normal,
-            per_account: HashMap::new(),
+            mode: Scoped::default(),
+            snapshot: Scoped::default(),
+            fail_start: Scoped::default(),
+            hellos: HashMap::new(),
             allow,
         }
     }
@@ -85,14 +93,37 @@ impl ExeHub {
 
     /// Whether new connections are refused for everyone.
     pub fn refusing_all(&self) -> bool {
-        self.global == ExeMode::Refuse
+        self.mode.global == ExeMode::Refuse
     }
 
     /// The mode for a connection's account.
     pub fn mode_of(&self, account: Option<&str>) -> ExeMode {
-        account
-            .and_then(|a| self.per_account.get(a).copied())
-            .unwrap_or(self.global)
+        self.mode.get(account)
+    }
+
+    /// How `snapshot` is answered for a connection's account.
+    pub fn snapshot_format(&self, account: Option<&str>) -> SnapshotFormat {
+        self.snapshot.get(account)
+    }
+
+    /// Takes one use of the `start` failure for a connection's account (its
+    /// own, else the global one): the reply's code and text.
+    pub fn take_start_fault(&mut self, account: Option<&str>) -> Option<(i64, String)> {
+        let own = account.filter(|a| self.fail_start.per_account.contains_key(*a));
+        let slot = match own {
+            Some(a) => self.fail_start.per_account.get_mut(a)?,
+            None => &mut self.fail_start.global,
+        };
+        let f = slot.as_mut()?;
+        f.times = f.times.saturating_sub(1);
+        let out = (f.code, f.msg.clone());
+        if f.times == 0 {
+            *slot = None;
+            if let Some(a) = own {
+                self.fail_start.per_account.remove(a);
+            }
+        }
+        Some(out)
     }
 
     /// Registers a new connection; returns its id.
@@ -121,11 +152,29 @@ impl ExeHub {
         self.conns.iter().find(|c| c.id == id)?.account.clone()
     }
 
-    /// Records the hello account of a connection.
-    pub fn set_account(&mut self, id: u64, account: String) {
+    /// A `hello` on a connection: records its account and counts the hello.
+    pub fn hello(&mut self, id: u64, account: String) {
+        *self.hellos.entry(account.clone()).or_default() += 1;
         if let Some(c) = self.conn(id) {
             c.account = Some(account);
         }
+    }
+
+    /// Open connections that said hello as `account`.
+    pub fn links(&self, account: &str) -> usize {
+        let mine = |c: &&Conn| c.account.as_deref() == Some(account);
+        self.conns.iter().filter(mine).count()
+    }
+
+    /// `hello` frames of `account` since start or the last reset.
+    pub fn hellos_total(&self, account: &str) -> u64 {
+        self.hellos.get(account).copied().unwrap_or(0)
+    }
+
+    /// Accounts with an open connection or a counted hello.
+    pub fn accounts(&self) -> BTreeSet<String> {
+        let open = self.conns.iter().filter_map(|c| c.account.clone());
+        open.chain(self.hellos.keys().cloned()).collect()
     }
 
     /// The sid a connection plays (after `start`, until `stop`).
@@ -155,22 +204,28 @@ impl ExeHub {
     }
 
     fn set_mode(&mut self, account: Option<&str>, mode: ExeMode) {
-        match account {
-            Some(a) if mode == ExeMode::Normal => {
-                self.per_account.remove(a);
-            }
-            Some(a) => {
-                self.per_account.insert(a.to_string(), mode);
-            }
-            None => {
-                self.per_account.clear();
-                self.global = mode;
-            }
-        }
+        self.mode.set(account, mode);
     }
 
     /// A `POST /sim/exe` action; returns how many open sockets it touched.
-    pub fn action(&mut self, account: Option<&str>, action: &str) -> Result<usize, String> {
+    /// `params` matter only to `failStart`.
+    pub fn action(
+        &mut self,
+        account: Option<&str>,
+        action: &str,
+        params: StartFaultParams,
+    ) -> Result<usize, String> {
+        let format = match action {
+            "snapshotPng" => Some(SnapshotFormat::PngDataUrl),
+            "snapshotRaw" => Some(SnapshotFormat::PngRaw),
+            "snapshotJpeg" => Some(SnapshotFormat::JpegDataUrl),
+            "snapshotRawJpeg" => Some(SnapshotFormat::JpegRaw),
+            _ => None,
+        };
+        if let Some(f) = format {
+            self.snapshot.set(account, f);
+            return Ok(self.each(account, &[]));
+        }
         Ok(match action {
             "crash" => self.each(account, &[ExeOut::Crash]),
             "refuse" => {
@@ -188,8 +243,22 @@ impl ExeHub {
                 ];
                 self.each(account, &out)
             }
+            "failStart" => {
+                let fault = StartFault {
+                    code: params.code.unwrap_or(500),
+                    msg: params
+                        .msg
+                        .unwrap_or_else(|| "start failed (injected)".into()),
+                    times: params.times.unwrap_or(1),
+                };
+                self.fail_start
+                    .set(account, Some(fault).filter(|f| f.times > 0));
+                self.each(account, &[])
+            }
             "restore" => {
                 self.set_mode(account, ExeMode::Normal);
+                self.snapshot.set(account, SnapshotFormat::default());
+                self.fail_start.set(account, None);
                 self.each(account, &[])
             }
             other => return Err(format!("unknown action {other:?}")),
@@ -206,10 +275,12 @@ impl ExeHub {
         self.each(None, &[ExeOut::Crash]);
     }
 
-    /// Forgets faults; open sockets stay.
+    /// Forgets faults and hello totals; open sockets stay.
     pub fn reset(&mut self) {
-        self.global = ExeMode::Normal;
-        self.per_account.clear();
+        self.mode = Scoped::default();
+        self.snapshot = Scoped::default();
+        self.fail_start = Scoped::default();
+        self.hellos.clear();
     }
 }
 

@@ -2,12 +2,14 @@
 //! `start`, `stop` and `snapshot` like the real video client (SPEC §4.4),
 //! with a real PNG test card for snapshots.
 
-use crate::calls::Phase;
 use crate::clock::epoch_ms;
-use crate::exe::{ExeMode, ExeOut};
+use crate::exe::{ExeMode, ExeOut, SnapshotFormat};
+use crate::jpeg;
 use crate::reqlog::{Entry, Kind};
-use crate::state::{Sim, World};
+use crate::sessions::Phase;
+use crate::state::Sim;
 use crate::testcard::{self, Card};
+use crate::world::World;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -49,6 +51,7 @@ enum Reply {
     Snapshot {
         id: Value,
         card: Card,
+        format: SnapshotFormat,
     },
     Close,
 }
@@ -77,7 +80,7 @@ async fn serve(sim: Arc<Sim>, socket: WebSocket) {
             let text = match r {
                 Reply::Raw(s) => s,
                 Reply::Send(v) => v.to_string(),
-                Reply::Snapshot { id, card } => snapshot_reply(id, &card),
+                Reply::Snapshot { id, card, format } => snapshot_reply(id, &card, format),
                 Reply::Close => {
                     open = false;
                     break;
@@ -101,10 +104,21 @@ async fn serve(sim: Arc<Sim>, socket: WebSocket) {
     crate::say!("exe: connection of {account:?} closed");
 }
 
-fn snapshot_reply(id: Value, card: &Card) -> String {
-    let png = testcard::render(card);
-    let b64 = base64::engine::general_purpose::STANDARD.encode(png);
-    let data = json!({ "base64": format!("data:image/png;base64,{b64}") });
+/// The `base64` field of a snapshot reply in `format`.
+fn snapshot_base64(card: &Card, format: SnapshotFormat) -> String {
+    let b64 = |bytes: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(bytes);
+    match format {
+        SnapshotFormat::PngDataUrl => {
+            format!("data:image/png;base64,{}", b64(testcard::render(card)))
+        }
+        SnapshotFormat::PngRaw => b64(testcard::render(card)),
+        SnapshotFormat::JpegDataUrl => format!("data:image/jpeg;base64,{}", b64(jpeg::tiny_grey())),
+        SnapshotFormat::JpegRaw => b64(jpeg::tiny_grey()),
+    }
+}
+
+fn snapshot_reply(id: Value, card: &Card, format: SnapshotFormat) -> String {
+    let data = json!({ "base64": snapshot_base64(card, format) });
     json!({"id": id, "ok": true, "data": data}).to_string()
 }
 
@@ -130,7 +144,7 @@ fn handle(w: &mut World, conn: u64, text: &str) -> Vec<Reply> {
         .to_string();
     if cmd == "hello" {
         if let Some(acc) = frame.as_ref().and_then(|f| f["account"].as_str()) {
-            w.exe.set_account(conn, acc.to_string());
+            w.exe.hello(conn, acc.to_string());
         }
     }
     let account = w.exe.account(conn);
@@ -159,6 +173,9 @@ fn handle(w: &mut World, conn: u64, text: &str) -> Vec<Reply> {
             if !f["streams"].is_object() {
                 return vec![err(&id, 400, "missing streams")];
             }
+            if let Some((code, msg)) = w.exe.take_start_fault(account.as_deref()) {
+                return vec![err(&id, code, &msg)];
+            }
             w.exe.set_playing(conn, Some(sid.to_string()));
             vec![ok(&id, json!({})), stream_event(sid, "playing")]
         }
@@ -185,6 +202,7 @@ fn handle(w: &mut World, conn: u64, text: &str) -> Vec<Reply> {
                 .and_then(|s| w.sessions.get(s))
                 .filter(|s| s.phase != Phase::Ended)
                 .and_then(|s| s.customer["phone"].as_str().map(str::to_string));
+            let format = w.exe.snapshot_format(account.as_deref());
             let card = Card {
                 sid: sid.unwrap_or_else(|| "-".into()),
                 account: account.unwrap_or_default(),
@@ -192,7 +210,7 @@ fn handle(w: &mut World, conn: u64, text: &str) -> Vec<Reply> {
                 kind: kind.to_string(),
                 epoch_ms: epoch_ms(),
             };
-            vec![Reply::Snapshot { id, card }]
+            vec![Reply::Snapshot { id, card, format }]
         }
         _ => vec![err(&id, 404, "unknown cmd")],
     }

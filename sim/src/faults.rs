@@ -3,7 +3,6 @@
 //! tokens that are answered 401 (`POST /sim/auth`, `--reject-token`).
 
 use crate::codes::code_text;
-use crate::state::Sim;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -71,7 +70,7 @@ impl Faults {
     }
 
     /// Takes one use of the first failure matching the request.
-    fn take(&mut self, path: &str, account: Option<&str>) -> Option<HttpFault> {
+    pub fn take(&mut self, path: &str, account: Option<&str>) -> Option<HttpFault> {
         let i = self.http.iter().position(|f| {
             f.path == path && f.account.as_deref().is_none_or(|a| Some(a) == account)
         })?;
@@ -97,10 +96,11 @@ pub fn unauthorized() -> Response {
     (StatusCode::UNAUTHORIZED, "unauthorized: token rejected").into_response()
 }
 
-/// Applies an injected failure to a request, if one matches: waits the delay,
-/// then returns the answer to send instead, or `None` to process normally.
-pub async fn apply(sim: &Sim, path: &str, account: Option<&str>) -> Option<Response> {
-    let fault = sim.lock().faults.take(path, account)?;
+/// Applies an injected failure taken for a request (`Faults::take`): waits
+/// the delay, then returns the answer to send instead, or `None` to process
+/// normally.
+pub async fn respond(fault: Option<HttpFault>) -> Option<Response> {
+    let fault = fault?;
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }

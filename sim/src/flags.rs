@@ -4,11 +4,35 @@
 use clap::Parser;
 use std::path::PathBuf;
 
+/// The control API, shown after the flags in `--help`.
+const CONTROL_API: &str = "\
+Control API (JSON; failures are 4xx {\"error\"}):
+  POST /sim/reset                     forget agents, sessions, buffers, faults, logs, link totals
+  GET  /sim/agents | /sim/sessions    the model as the platform sees it
+  GET  /sim/links[?account=a]         {a: {subscriptions, subscribesTotal, exeLinks, exeHellos}}:
+                                      open push streams and EXE sockets now, subscribes and
+                                      hellos since start/reset
+  POST /sim/call {account?, customer?, sid?}       -> {sid}
+  POST /sim/hangup {sid, msgType?}                 customer/platform ends a call
+  POST /sim/push {account, msgType?, sid?, data?, raw?, id?} -> {id}
+  POST /sim/fail {path, account?, times?, code?, status?, delayMs?, body?}
+  POST /sim/push-channel {account?, action}        drop|stall|reject|error500|wrongType|restore
+  POST /sim/exe {account?, action, code?, msg?, times?} -> {ok, sockets}
+       action: crash|refuse|silence|garbage|restore,
+               snapshotPng|snapshotRaw|snapshotJpeg|snapshotRawJpeg (snapshot reply format),
+               failStart (the next `times` starts, default 1, answer ok:false with
+               code, default 500, and msg)
+  POST /sim/exe/send {account?, text}              a raw frame from the fake EXE
+  POST /sim/auth {rejectTokens}                    tokens answered 401
+  GET  /sim/log[?account=a] | POST /sim/log/clear {account?}
+  GET|POST /sim/config {ringTimeoutMs?, recordingDelayMs?, pingIntervalMs?,
+                        heartbeatTimeoutMs?, maxCallMs?}";
+
 /// Simulator of the real-time video platform for local development and tests:
 /// push channel (SSE), video service, dispatch service, scripted customers and
 /// a fake EXE (WebSocket). Control API under /sim/.
 #[derive(Parser, Debug, Clone)]
-#[command(name = "rtv-sim", version)]
+#[command(name = "rtv-sim", version, after_help = CONTROL_API)]
 pub struct Flags {
     /// Address to bind both listeners to.
     #[arg(long, default_value = "127.0.0.1")]

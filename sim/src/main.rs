@@ -2,28 +2,40 @@
 //! talks to — push channel (SSE), video service, dispatch service, scripted
 //! customers and a fake EXE — plus a control API for tests and the demo.
 
+// The model (no IO, no clock), leaves first: each imports only modules above it.
 mod agents;
 mod asks;
 mod calls;
 mod clock;
 mod codes;
+mod effects;
+mod exe;
+mod exe_faults;
+mod faults;
+mod flags;
+mod jpeg;
+#[cfg(test)]
+mod model_tests;
+mod push;
+mod reqlog;
+mod rng;
+mod routing;
+mod sessions;
+mod timers;
+mod world;
+// The IO side: the shared handle, its timer task and the servers.
 mod control;
 mod cors;
 mod customers;
-mod exe;
 mod exe_socket;
-mod faults;
-mod flags;
 mod font;
 mod png;
-mod push;
-mod reqlog;
-mod routing;
 mod sdk;
 mod sse;
 mod state;
 mod statics;
 mod testcard;
+mod views;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -124,17 +136,8 @@ async fn run(flags: Flags) -> Result<(), String> {
     println!("{line}");
     let _ = std::io::stdout().flush();
 
-    // Agents that stop sending heartbeats go offline.
-    let sweeper = tokio::spawn({
-        let sim = sim.clone();
-        async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(250));
-            loop {
-                tick.tick().await;
-                sim.mutate(|w| w.sweep_silent());
-            }
-        }
-    });
+    // Timers of the model; agents that stop sending heartbeats go offline.
+    let sweeper = tokio::spawn(state::drive(sim.clone()));
     let customers = tokio::spawn(customers::run(
         sim.clone(),
         ms(flags.call_every),

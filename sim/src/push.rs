@@ -5,7 +5,7 @@
 
 use axum::body::Bytes;
 use serde_json::Value;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 /// How subscribes and open streams of an account behave.
@@ -40,6 +40,8 @@ struct Channel {
 /// All push channels.
 pub struct PushHub {
     channels: HashMap<String, Channel>,
+    /// Subscribe requests per account since start or the last reset.
+    subscribes: HashMap<String, u64>,
     cap: usize,
     global: ChannelMode,
     per_account: HashMap<String, ChannelMode>,
@@ -65,6 +67,7 @@ impl PushHub {
     pub fn new(cap: usize) -> PushHub {
         PushHub {
             channels: HashMap::new(),
+            subscribes: HashMap::new(),
             cap,
             global: ChannelMode::Normal,
             per_account: HashMap::new(),
@@ -166,15 +169,38 @@ impl PushHub {
         n
     }
 
-    /// Open streams of `account`.
+    /// Counts a subscribe request of `account`, whatever its answer.
+    pub fn count_subscribe(&mut self, account: &str) {
+        *self.subscribes.entry(account.to_string()).or_default() += 1;
+    }
+
+    /// Subscribe requests of `account` since start or the last reset.
+    pub fn subscribes_total(&self, account: &str) -> u64 {
+        self.subscribes.get(account).copied().unwrap_or(0)
+    }
+
+    /// Accounts with an open stream or a counted subscribe.
+    pub fn accounts(&self) -> BTreeSet<String> {
+        let open = self
+            .channels
+            .iter()
+            .filter(|(_, ch)| ch.subs.iter().any(|tx| !tx.is_closed()))
+            .map(|(a, _)| a.clone());
+        open.chain(self.subscribes.keys().cloned()).collect()
+    }
+
+    /// Open streams of `account`: a stream counts until its response body is
+    /// dropped (the client went away, or the server closed it).
     pub fn open_streams(&self, account: &str) -> usize {
         self.channels
             .get(account)
             .map_or(0, |ch| ch.subs.iter().filter(|tx| !tx.is_closed()).count())
     }
 
-    /// Forgets buffers and modes; ids keep increasing and open streams stay.
+    /// Forgets buffers, modes and subscribe totals; ids keep increasing and
+    /// open streams stay.
     pub fn reset(&mut self) {
+        self.subscribes.clear();
         for ch in self.channels.values_mut() {
             ch.buffer.clear();
         }

@@ -1,125 +1,25 @@
 //! Routing of customer calls to agents: waiting calls are offered to ready
 //! agents in turn (round robin); an offer that rings out or is refused moves
-//! on to the next ready agent. Also the timers that drive calls.
+//! on to the next ready agent, and what rings at an agent that goes offline
+//! moves on too.
 
-use crate::agents::AgentState;
-use crate::calls::{owner_streams, Phase};
+use crate::agents::{Agents, Presence};
 use crate::codes::msg;
+use crate::effects::Effects;
 use crate::say;
-use crate::state::World;
+use crate::sessions::{owner_streams, Phase, Sessions};
+use crate::timers::Timer;
 use serde_json::json;
+use std::collections::VecDeque;
 
-/// Something that happens later; tokens make stale timers harmless.
-#[derive(Debug, Clone)]
-pub enum Timer {
-    /// The offer of `sid` with `token` rang out.
-    RingOut {
-        /// Session id.
-        sid: String,
-        /// Token of the offer.
-        token: u64,
-    },
-    /// A transfer / third-party ask rang out.
-    AskTimeout {
-        /// Session id.
-        sid: String,
-        /// Token of the ask.
-        token: u64,
-    },
-    /// A scripted customer ends its answered call with `code`.
-    CustomerEnds {
-        /// Session id.
-        sid: String,
-        /// Token of the answered phase.
-        token: u64,
-        /// 30017 or 30019.
-        code: i64,
-    },
-    /// The answered call reached the longest call time.
-    MaxCall {
-        /// Session id.
-        sid: String,
-        /// Token of the answered phase.
-        token: u64,
-    },
-    /// A caller nobody answered gives up.
-    Abandon {
-        /// Session id.
-        sid: String,
-    },
-    /// The recording of a finished call is ready.
-    Recording {
-        /// Session id.
-        sid: String,
-        /// Who owned the call when it ended.
-        owner: String,
-    },
-}
-
-impl World {
-    /// Runs a timer that came due.
-    pub fn fire(&mut self, timer: Timer) {
-        match timer {
-            Timer::RingOut { sid, token } => self.ring_out(&sid, token),
-            Timer::AskTimeout { sid, token } => self.ask_timeout(&sid, token),
-            Timer::CustomerEnds { sid, token, code } => {
-                if self.live_token(&sid) == Some(token) {
-                    self.end_call(&sid, code, false);
-                }
-            }
-            Timer::MaxCall { sid, token } => {
-                if self.live_token(&sid) == Some(token) {
-                    self.end_call(&sid, msg::AUTO_END_SESSION, false);
-                }
-            }
-            Timer::Abandon { sid } => {
-                let waiting = self
-                    .sessions
-                    .get(&sid)
-                    .is_some_and(|s| matches!(s.phase, Phase::Queued | Phase::Offered { .. }));
-                if waiting {
-                    self.end_call(&sid, msg::USER_INTERRUPT, false);
-                }
-            }
-            Timer::Recording { sid, owner } => {
-                let url = format!("{}/media/rec/{sid}.mp4", self.base_url);
-                self.push_to(&owner, msg::VIDEO_REC_SRC, &sid, json!({ "url": url }));
-            }
-        }
-    }
-
-    /// The token of a session that is still in its answered phase.
-    fn live_token(&self, sid: &str) -> Option<u64> {
-        self.sessions
-            .get(sid)
-            .filter(|s| s.phase == Phase::Active)
-            .map(|s| s.token)
-    }
-
-    /// The offer rang out: 30000 to the agent, and the call moves on.
-    pub fn ring_out(&mut self, sid: &str, token: u64) {
-        let Some(s) = self.sessions.get_mut(sid) else {
-            return;
-        };
-        let Phase::Offered { agent } = s.phase.clone() else {
-            return;
-        };
-        if s.token != token {
-            return;
-        }
-        s.declined.insert(agent.clone());
-        s.target = None;
-        s.phase = Phase::Queued;
-        say!("call {sid}: not answered by {agent}, withdrawn");
-        self.push_to(&agent, msg::AUTO_END_SESSION, sid, json!({}));
-        self.queue.push_front(sid.to_string());
-    }
-
-    /// Offers waiting calls, oldest first, to ready agents in turn.
-    pub fn route(&mut self) {
-        let mut still_waiting = std::collections::VecDeque::new();
+impl Sessions {
+    /// Offers waiting calls, oldest first, to ready agents in turn; an offer
+    /// rings for `ring_ms`.
+    pub fn route(&mut self, agents: &mut Agents, ring_ms: u64) -> Effects {
+        let mut fx = Effects::none();
+        let mut still_waiting = VecDeque::new();
         while let Some(sid) = self.queue.pop_front() {
-            let Some(s) = self.sessions.get(&sid) else {
+            let Some(s) = self.get(&sid) else {
                 continue;
             };
             if s.phase != Phase::Queued {
@@ -127,33 +27,30 @@ impl World {
             }
             let agent = match &s.target {
                 Some(t) => Some(t.clone()),
-                None => self.next_ready(&sid),
+                None => {
+                    let declined = &s.declined;
+                    agents.next_in_turn(|acc, a| {
+                        a.presence == Presence::Ready
+                            && !declined.contains(acc)
+                            && self.involvement(acc).is_none()
+                    })
+                }
             };
             match agent {
-                Some(agent) => self.offer(&sid, &agent),
+                Some(agent) => fx.extend(self.offer(&sid, &agent, ring_ms)),
                 None => still_waiting.push_back(sid),
             }
         }
         self.queue = still_waiting;
-    }
-
-    /// The next ready agent in round-robin order that has not declined `sid`.
-    fn next_ready(&mut self, sid: &str) -> Option<String> {
-        let n = self.order.len();
-        let declined = &self.sessions.get(sid)?.declined;
-        let found = (0..n).map(|i| (self.rr_next + i) % n).find(|&i| {
-            let acc = &self.order[i];
-            !declined.contains(acc) && self.agent_state(acc).0 == AgentState::Ready
-        })?;
-        self.rr_next = (found + 1) % n;
-        Some(self.order[found].clone())
+        fx
     }
 
     /// Rings `sid` at `agent`: 50200 with customer and streams.
-    fn offer(&mut self, sid: &str, agent: &str) {
+    fn offer(&mut self, sid: &str, agent: &str, ring_ms: u64) -> Effects {
+        let mut fx = Effects::none();
         let token = self.token();
-        let Some(s) = self.sessions.get_mut(sid) else {
-            return;
+        let Some(s) = self.get_mut(sid) else {
+            return fx;
         };
         s.phase = Phase::Offered {
             agent: agent.to_string(),
@@ -161,14 +58,56 @@ impl World {
         s.token = token;
         let data = json!({"customer": s.customer, "streams": owner_streams(sid)});
         say!("call {sid}: offered to {agent}");
-        self.push_to(agent, msg::INCOMING_CALL, sid, data);
-        let ring = self.timings.ring_timeout_ms;
-        self.schedule(
-            ring,
-            Timer::RingOut {
-                sid: sid.into(),
-                token,
-            },
-        );
+        fx.push(agent, msg::INCOMING_CALL, sid, data);
+        let sid = sid.to_string();
+        fx.after(ring_ms, Timer::RingOut { sid, token });
+        fx
+    }
+
+    /// The offer rang out: 30000 to the agent, and the call moves on.
+    pub fn ring_out(&mut self, sid: &str, token: u64) -> Effects {
+        let mut fx = Effects::none();
+        let Some(s) = self.get_mut(sid) else {
+            return fx;
+        };
+        let Phase::Offered { agent } = s.phase.clone() else {
+            return fx;
+        };
+        if s.token != token {
+            return fx;
+        }
+        s.declined.insert(agent.clone());
+        s.target = None;
+        s.phase = Phase::Queued;
+        say!("call {sid}: not answered by {agent}, withdrawn");
+        fx.push(&agent, msg::AUTO_END_SESSION, sid, json!({}));
+        self.queue.push_front(sid.to_string());
+        fx
+    }
+
+    /// The agent went offline: what rings at it moves on (a call goes back to
+    /// the queue, an ask ends as unanswered). Calls it is in go on.
+    pub fn withdraw_from(&mut self, agent: &str) -> Effects {
+        let mut fx = Effects::none();
+        let ringing: Vec<(String, u64)> = self
+            .iter()
+            .filter(|s| s.phase.offered_to(agent))
+            .map(|s| (s.sid.clone(), s.token))
+            .collect();
+        for (sid, token) in ringing {
+            fx.extend(self.ring_out(&sid, token));
+        }
+        let asked: Vec<(String, u64)> = self
+            .iter()
+            .filter_map(|s| s.ask.as_ref().map(|a| (s, a)))
+            .filter(|(_, a)| a.newer == agent)
+            .map(|(s, a)| (s.sid.clone(), a.token))
+            .collect();
+        for (sid, token) in asked {
+            if let Some(s) = self.get_mut(&sid) {
+                fx.extend(s.ask_timeout(token));
+            }
+        }
+        fx
     }
 }

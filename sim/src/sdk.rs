@@ -4,17 +4,19 @@
 //! the command runs on the world and its outcome becomes the envelope.
 
 use crate::agents::Presence;
-use crate::calls::AskKind;
 use crate::codes::{self, Code, FAILED};
 use crate::faults::{self, bearer};
 use crate::reqlog::{Entry, Kind};
-use crate::state::{Sim, World};
+use crate::sessions::AskKind;
+use crate::state::Sim;
+use crate::world::World;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// `POST /rtv/<command>`.
 pub async fn rtv(
@@ -56,7 +58,8 @@ async fn handle(sim: Arc<Sim>, path: String, headers: HeaderMap, body: Bytes) ->
             return faults::unauthorized();
         }
     }
-    if let Some(resp) = faults::apply(&sim, &path, account.as_deref()).await {
+    let fault = sim.lock().faults.take(&path, account.as_deref());
+    if let Some(resp) = faults::respond(fault).await {
         return resp;
     }
     if !known(&path) {
@@ -65,7 +68,7 @@ async fn handle(sim: Arc<Sim>, path: String, headers: HeaderMap, body: Bytes) ->
     let Some(account) = account.filter(|a| !a.is_empty()) else {
         return codes::fail(FAILED);
     };
-    let outcome = sim.mutate(|w| run(w, &path, &account, &body));
+    let outcome = sim.mutate(|w, now| run(w, now, &path, &account, &body));
     codes::envelope(outcome)
 }
 
@@ -100,34 +103,40 @@ fn field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Code> {
         .ok_or(FAILED)
 }
 
-/// Runs one command for `account`.
-fn run(w: &mut World, path: &str, account: &str, body: &Value) -> Result<Value, Code> {
+/// Runs one command for `account` at `now` (the model side of a request).
+pub fn run(
+    w: &mut World,
+    now: Instant,
+    path: &str,
+    account: &str,
+    body: &Value,
+) -> Result<Value, Code> {
     use AskKind::{Add, Change};
     let sid = || field(body, "sid");
     let newer = || field(body, "newer");
     match path {
-        "rtv/call/answer" => w.answer(account, sid()?),
-        "rtv/call/refuse" => w.refuse(account, sid()?),
-        "rtv/call/hangup" => w.hangup(account, sid()?),
-        "rtv/change/ask" => w.ask(Change, account, sid()?, newer()?),
-        "rtv/change/cancel" => w.cancel_ask(Change, account, sid()?, newer()?),
-        "rtv/change/accept" => w.accept_ask(Change, account, sid()?),
-        "rtv/change/refuse" => w.refuse_ask(Change, account, sid()?),
-        "rtv/add/ask" => w.ask(Add, account, sid()?, newer()?),
-        "rtv/add/cancel" => w.cancel_ask(Add, account, sid()?, newer()?),
-        "rtv/add/remove" => w.remove_participant(account, sid()?, newer()?),
-        "rtv/add/accept" => w.accept_ask(Add, account, sid()?),
-        "rtv/add/refuse" => w.refuse_ask(Add, account, sid()?),
-        "rtv/add/quit" => w.quit_participant(account, sid()?),
-        "rtv/session/current" => Ok(w.session_current(account)),
+        "rtv/call/answer" => w.answer(now, account, sid()?),
+        "rtv/call/refuse" => w.refuse(now, account, sid()?),
+        "rtv/call/hangup" => w.hangup(now, account, sid()?),
+        "rtv/change/ask" => w.ask(now, Change, account, sid()?, newer()?),
+        "rtv/change/cancel" => w.cancel_ask(now, Change, account, sid()?, newer()?),
+        "rtv/change/accept" => w.accept_ask(now, Change, account, sid()?),
+        "rtv/change/refuse" => w.refuse_ask(now, Change, account, sid()?),
+        "rtv/add/ask" => w.ask(now, Add, account, sid()?, newer()?),
+        "rtv/add/cancel" => w.cancel_ask(now, Add, account, sid()?, newer()?),
+        "rtv/add/remove" => w.remove_participant(now, account, sid()?, newer()?),
+        "rtv/add/accept" => w.accept_ask(now, Add, account, sid()?),
+        "rtv/add/refuse" => w.refuse_ask(now, Add, account, sid()?),
+        "rtv/add/quit" => w.quit_participant(now, account, sid()?),
+        "rtv/session/current" => Ok(w.sessions.current(account)),
         "dispatch/agent/state" => {
             let presence = Presence::parse(field(body, "state")?).ok_or(FAILED)?;
-            w.set_presence(account, presence);
+            w.set_presence(now, account, presence);
             Ok(Value::Null)
         }
         "dispatch/agent/heartbeat" => {
             let state = body.get("state").and_then(Value::as_str).unwrap_or("");
-            w.heartbeat(account, state);
+            w.heartbeat(now, account, state);
             Ok(Value::Null)
         }
         _ => Err(FAILED),

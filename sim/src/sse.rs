@@ -57,11 +57,18 @@ pub async fn subscribe(
         entry.authorization = auth;
         entry.last_event_id = last.clone();
         w.log.record(account.as_deref().unwrap_or(""), entry);
+        if let Some(a) = account.as_deref().filter(|a| !a.is_empty()) {
+            w.push.count_subscribe(a);
+        }
         if w.faults.rejects(token.as_deref()) {
             return faults::unauthorized();
         }
     }
-    if let Some(resp) = faults::apply(&sim, "push-client/subscribe", account.as_deref()).await {
+    let fault = sim
+        .lock()
+        .faults
+        .take("push-client/subscribe", account.as_deref());
+    if let Some(resp) = faults::respond(fault).await {
         return resp;
     }
     let Some(account) = account.filter(|a| !a.is_empty()) else {
@@ -81,7 +88,7 @@ pub async fn subscribe(
             }
             ChannelMode::Normal | ChannelMode::Stall => {}
         }
-        w.touch(&account);
+        w.touch(std::time::Instant::now(), &account);
         let last_num = last.as_deref().and_then(|l| l.trim().parse::<u64>().ok());
         let (replay, rx) = w.push.subscribe(&account, last_num);
         (replay, rx, mode)
