@@ -37,12 +37,27 @@ export interface RtVideoOptions {
   exeTimeout?: number;
   /** How long a link may be down before the state becomes `disconnected`, in ms, default 5000. */
   gracePeriod?: number;
+  /**
+   * Default `true`: all instances of this `systemCode` + `account` in the browser
+   * (tabs, windows) share one leader that holds the links; the others follow.
+   * `false`: this instance runs on its own.
+   */
+  multiTab?: boolean;
+  /**
+   * Default `false`: customers' names, phone, ID, policy and claim numbers are
+   * masked in the support logs (`getLogs()`); `true` keeps them (local use only).
+   */
+  logPersonalData?: boolean;
 }
 
 /** Stable `code` strings of `error(err)` and of local promise rejections. */
 export type RtVideoErrorCode = __RTV_ERROR_CODES_DTS__;
 
-/** What `error(err)` receives (extra context fields such as `op`, `status`, `sid` may be present). */
+/**
+ * What `error(err)` receives and a local failure rejects with: `code`, `msg`
+ * and context such as `op`, `status`, `sid`. The constructor throws an `Error`
+ * with the same `code` and `msg` members.
+ */
 export interface RtVideoError {
   code: RtVideoErrorCode;
   msg: string;
@@ -200,6 +215,10 @@ declare class RtVideo {
     webSockets: number;
     fetches: number;
     instances: number;
+    /** BroadcastChannels of tab groups. */
+    channels: number;
+    /** Web Locks requests of tab groups (held or waiting). */
+    lockRequests: number;
   };
 
   state(): ServiceState;
@@ -222,6 +241,12 @@ declare class RtVideo {
   quitAddPerson(arg: SidOnly): Promise<unknown>;
   /** Reports `offline`, closes every link, calls `complete()`; resolves after it. */
   destroy(): Promise<void>;
+  /** The support log ring (last 2,000 entries, at most ~1 MB): one entry per line, ISO time, level, message. */
+  getLogs(): string;
+  /** `getLogs()` after a header (SDK version, account, browser, options without secrets), as a text file. */
+  exportLogs(): Blob;
+  /** Saves `exportLogs()` as `filename` (default `rtvideo-<account>-<yyyyMMdd-HHmmss>.log`); returns the name. */
+  downloadLogs(filename?: string): string | null;
 }
 
 /** `RtVideo.Consts`, also as a named export. */

@@ -12,7 +12,8 @@
 // script-tag build).
 import init, { RtVideo as Real } from './snk_rt_video_pc.js';
 import { Consts } from './consts.js';
-import { loadFailure, unsupported } from './support.js';
+import { loadFailure, sdkThrowable, unsupported } from './support.js';
+import { RtVideoTab, tabDebugCounters } from './tabs.js';
 
 const WASM_FILE = 'snk_rt_video_pc_bg.wasm';
 
@@ -44,19 +45,19 @@ function RtVideo(options, observer) {
       callBack(observer, 'error', err);
       callBack(observer, 'complete');
     });
-    throw err;
+    throw sdkThrowable(err);
   }
-  return new Real(options, observer);
+  return new RtVideoTab(Real, options, observer, { version: __RTV_VERSION__ });
 }
 
-Object.defineProperty(RtVideo, Symbol.hasInstance, { value: (o) => Real !== undefined && o instanceof Real });
+Object.defineProperty(RtVideo, Symbol.hasInstance, { value: (o) => o instanceof RtVideoTab });
 Object.defineProperty(RtVideo, 'Consts', { value: Consts, enumerable: true });
 Object.defineProperty(RtVideo, 'version', { value: __RTV_VERSION__, enumerable: true });
 const ready = loadError ? Promise.reject(loadError) : Promise.resolve();
 ready.catch(() => {});
 Object.defineProperty(RtVideo, 'ready', { value: ready, enumerable: true });
 /** Live SDK resources on the page (leak checks). */
-RtVideo.debugCounters = () => (loadError ? {} : Real.debugCounters());
+RtVideo.debugCounters = () => tabDebugCounters(loadError ? {} : Real.debugCounters());
 
 export default RtVideo;
 export { RtVideo, Consts };

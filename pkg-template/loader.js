@@ -21,6 +21,10 @@
 
   /* @support */
 
+  /* @logs */
+
+  /* @tabs */
+
   /* @glue */
 
   var WASM_FILE = 'snk_rt_video_pc_bg.wasm';
@@ -32,7 +36,7 @@
     'askAddPerson', 'cancelAddPerson', 'removeAddPerson', 'acceptAddPerson',
     'refuseAddPerson', 'quitAddPerson',
   ];
-  var COUNTER_NAMES = ['listeners', 'timers', 'eventSources', 'webSockets', 'fetches', 'instances'];
+  var COUNTER_NAMES = ['listeners', 'timers', 'eventSources', 'webSockets', 'fetches', 'instances', 'channels', 'lockRequests'];
 
   var Real = null; // the wasm-bindgen class, once the module is instantiated
   // Set when the SDK cannot run here: UNSUPPORTED_BROWSER (a required API is
@@ -92,6 +96,17 @@
     };
   });
 
+  // Support logs: the real instance's once it exists (nothing happened before).
+  Facade.prototype.getLogs = function () {
+    return this._real ? this._real.getLogs() : '';
+  };
+  Facade.prototype.exportLogs = function () {
+    return this._real ? this._real.exportLogs() : new Blob([''], { type: 'text/plain;charset=utf-8' });
+  };
+  Facade.prototype.downloadLogs = function (filename) {
+    return this._real ? this._real.downloadLogs(filename) : null;
+  };
+
   Facade.prototype.destroy = function () {
     if (this._real) return this._real.destroy();
     if (!this._completed) {
@@ -117,7 +132,7 @@
   Facade.prototype._start = function () {
     if (this._completed) return;
     try {
-      this._real = new Real(this._options, this._observer);
+      this._real = new RtVideoTab(Real, this._options, this._observer, { version: VERSION });
     } catch (e) {
       var msg = e && e.message ? String(e.message) : String(e);
       this._end(sdkError('CONFIG', msg), true);
@@ -155,7 +170,7 @@
    */
   function RtVideo(options, observer) {
     if (!new.target) throw new TypeError("Class constructor RtVideo cannot be invoked without 'new'");
-    if (Real) return new Real(options, observer);
+    if (Real) return new RtVideoTab(Real, options, observer, { version: VERSION });
     var facade = new Facade(options, observer);
     if (loadError) {
       var err = loadError;
@@ -171,7 +186,7 @@
   // `x instanceof RtVideo` holds for facades and real instances alike.
   Object.defineProperty(RtVideo, Symbol.hasInstance, {
     value: function (o) {
-      return o instanceof Facade || (Real !== null && o instanceof Real);
+      return o instanceof Facade || o instanceof RtVideoTab;
     },
   });
   Object.defineProperty(RtVideo, 'Consts', { value: Consts, enumerable: true });
@@ -179,7 +194,7 @@
 
   /** Live SDK resources on the page (all zero before the wasm is loaded). */
   RtVideo.debugCounters = function () {
-    if (Real) return Real.debugCounters();
+    if (Real) return tabDebugCounters(Real.debugCounters());
     var zero = {};
     COUNTER_NAMES.forEach(function (k) {
       zero[k] = 0;

@@ -7,12 +7,21 @@ var UNSUPPORTED = 'UNSUPPORTED_BROWSER';
 var UPGRADE_ZH = '请使用 Chromium 72 或更高版本内核的浏览器（Chrome、Edge、360 安全浏览器 13 极速模式等）';
 var UPGRADE_EN = 'use a browser on Chromium 72 or later (Chrome, Edge, 360 Secure Browser 13 in fast mode, ...)';
 
-/** An `Error` that also carries the SDK's `{code, msg}` (both enumerable, as before). */
+/**
+ * The SDK's error value, `{code, msg}`, as the `error` callback and promise
+ * rejections carry it (SPEC §1): a plain object, which survives structured
+ * cloning and test drivers' serialization unchanged (docs/DECISIONS.md D54).
+ */
 function sdkError(code, msg) {
-  var e = new Error(msg);
-  e.name = 'RtVideoError';
-  e.code = code;
-  e.msg = msg;
+  return { code: code, msg: msg };
+}
+
+/** What a constructor throws: an `Error` with the same `code` and `msg`. */
+function sdkThrowable(err) {
+  var e = new Error(err.msg);
+  Object.keys(err).forEach(function (k) {
+    e[k] = err[k];
+  });
   return e;
 }
 

@@ -1,7 +1,7 @@
 // `npm run build`: builds the SDK package into pkg/.
 //
 //   pkg/index.js, index.d.ts, consts.js     ESM entry (webpack 5 / Vite) and its types
-//   pkg/support.js                          browser checks shared with the script-tag build
+//   pkg/support.js, logs.js, tabs.js        browser checks, log ring, tab group (shared with the script-tag build)
 //   pkg/snk_rt_video_pc.js, _bg.wasm         wasm-bindgen `web` output (loaded by index.js)
 //   pkg/dist/snk-rt-video-pc.js             script-tag build (window.RtVideo) ...
 //   pkg/dist/snk_rt_video_pc_bg.wasm        ... and the wasm it loads
@@ -42,6 +42,8 @@ const OUTPUTS = [
   'index.d.ts',
   'consts.js',
   'support.js',
+  'logs.js',
+  'tabs.js',
   'package.json',
   'README.md',
   `${files.OUT_NAME}.js`,
@@ -133,6 +135,8 @@ async function assemble(consts, version, hash) {
   const write = (rel, text) => writeFileSync(path.join(STAGE, rel), text);
   write('consts.js', files.constsJs(consts.js));
   write('support.js', files.supportJs());
+  write('logs.js', files.logsJs());
+  write('tabs.js', files.tabsJs());
   write('index.js', files.indexJs(version));
   write('index.d.ts', files.indexDts(consts.dts, consts.errorCodes));
   write('package.json', files.packageJson(version));

@@ -24,6 +24,7 @@ use crate::web::http::{self, InFlight};
 use crate::web::page::PageListeners;
 use crate::web::sse::PushLink;
 use crate::web::timer::{self, Timeout};
+use crate::web::Inputs;
 
 /// The page's observer: `this` for the calls, and its three optional functions.
 pub(crate) struct Observer {
@@ -31,6 +32,8 @@ pub(crate) struct Observer {
     pub next: Option<Function>,
     pub error: Option<Function>,
     pub complete: Option<Function>,
+    /// Internal (pkg-template/tabs.js): `__log(level, text)` for the log ring.
+    pub log: Option<Function>,
 }
 
 /// One `RtVideo` instance behind its JS handle.
@@ -43,6 +46,9 @@ pub(crate) struct Driver {
     completed: Cell<bool>,
     /// The SDK panicked. A plain Cell, readable even if `inner` is stuck borrowed.
     dead: Cell<bool>,
+    /// `logLevel`: what reaches the console (the core emits info and above
+    /// always, for the log ring).
+    console_level: LogLevel,
     _count: Counted,
 }
 
@@ -67,16 +73,16 @@ struct Inner {
 #[derive(Clone)]
 pub(crate) struct Sink(Weak<Driver>);
 
-impl Sink {
+impl Inputs for Sink {
     /// Feeds `input` to the core and performs what follows.
-    pub(crate) fn send(&self, input: Input) {
+    fn send(&self, input: Input) {
         if let Some(d) = self.0.upgrade() {
             d.feed(input);
         }
     }
 
     /// Reports the outcome of request `id` (once; later reports are ignored).
-    pub(crate) fn http_done(&self, id: ReqId, outcome: HttpOutcome) {
+    fn http_done(&self, id: ReqId, outcome: HttpOutcome) {
         if let Some(d) = self.0.upgrade() {
             let entry = d.with_inner(|i| {
                 i.fetches
@@ -91,7 +97,9 @@ impl Sink {
             d.feed(Input::Http { id, outcome });
         }
     }
+}
 
+impl Sink {
     fn timer_fired(&self) {
         if let Some(d) = self.0.upgrade() {
             let spent = d.with_inner(|i| {
@@ -107,8 +115,10 @@ impl Sink {
 
 impl Driver {
     /// Wraps `agent`, listens to the page, and performs the first outputs
-    /// (opening both links).
-    pub(crate) fn start(agent: Agent, observer: Observer) -> Rc<Driver> {
+    /// (opening both links). `managed`: the tab group handles unload and
+    /// restore (see `PageListeners`).
+    pub(crate) fn start(agent: Agent, observer: Observer, managed: bool) -> Rc<Driver> {
+        let console_level = agent.config().log_level;
         let d = Rc::new_cyclic(|me: &Weak<Driver>| Driver {
             inner: RefCell::new(Inner {
                 agent,
@@ -126,9 +136,10 @@ impl Driver {
             pumping: Cell::new(false),
             completed: Cell::new(false),
             dead: Cell::new(false),
+            console_level,
             _count: Counted::new(Kind::Instance),
         });
-        let page = PageListeners::new(&d.sink());
+        let page = PageListeners::new(&d.sink(), managed);
         d.inner.borrow_mut().page = Some(page);
         live::register(&d);
         d.pump();
@@ -155,6 +166,12 @@ impl Driver {
     /// True once `complete()` was called.
     pub(crate) fn is_completed(&self) -> bool {
         self.completed.get()
+    }
+
+    /// What another tab needs to take over (`Agent::snapshot`), as JS.
+    pub(crate) fn snapshot(&self) -> JsValue {
+        self.with_inner(|i| i.agent.snapshot().to_string())
+            .map_or(JsValue::NULL, |t| to_js(&t))
     }
 
     /// The current state string.
@@ -279,7 +296,19 @@ impl Driver {
             Output::ExeSend(text) => {
                 let _ = self.with_inner(|i| i.exe.as_ref().map(|l| l.send(&text)));
             }
-            Output::Log { level, msg } => log(level, &msg),
+            Output::Log { level, msg } => {
+                if level <= self.console_level {
+                    log(level, &msg);
+                }
+                let ring = level <= LogLevel::Info && !self.completed.get();
+                if let (Some(f), true) = (&self.observer.log, ring) {
+                    let _ = f.call2(
+                        &self.observer.this,
+                        &JsValue::from_str(level_name(level)),
+                        &JsValue::from_str(&msg),
+                    );
+                }
+            }
             Output::Complete => self.complete(),
         }
     }
@@ -387,6 +416,23 @@ impl Inner {
     }
 }
 
+/// What the constructor throws: an `Error` whose own members are the
+/// payload's (`code`, `msg`). Errors handed to callbacks and promises stay
+/// plain `{code, msg, ...}` objects (SPEC §1; docs/DECISIONS.md D54).
+pub(crate) fn error_value(payload: &Json) -> JsValue {
+    let msg = payload
+        .get("msg")
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    let e: JsValue = js_sys::Error::new(msg).into();
+    if let Json::Obj(members) = payload {
+        for (k, v) in members {
+            let _ = js_sys::Reflect::set(&e, &JsValue::from_str(k), &to_js(&v.to_string()));
+        }
+    }
+    e
+}
+
 /// A JSON text as a JS value (`JSON.parse`; the core's JSON is always valid).
 pub(crate) fn to_js(json: &str) -> JsValue {
     JSON::parse(json).unwrap_or(JsValue::NULL)
@@ -404,6 +450,16 @@ pub(crate) fn json_of(v: &JsValue) -> Json {
         .and_then(|s| s.as_string())
         .and_then(|s| Json::parse(&s).ok())
         .unwrap_or(Json::Bool(false))
+}
+
+fn level_name(level: LogLevel) -> &'static str {
+    match level {
+        LogLevel::Silent => "silent",
+        LogLevel::Error => "error",
+        LogLevel::Warn => "warn",
+        LogLevel::Info => "info",
+        LogLevel::Debug => "debug",
+    }
 }
 
 fn log(level: LogLevel, msg: &str) {

@@ -197,26 +197,53 @@ async fn an_exe_crash_during_a_call_is_reported_and_the_call_restarted() {
 
 #[wasm_bindgen_test]
 async fn reconnect_reopens_a_refused_exe_at_once() {
-    let sdk = Sdk::ready("exereconnect", "{}").await;
+    // SPEC §3: reconnect() retries at once (within 0.5 s). Checked three
+    // times, each time with the backoff back at its cap (a scheduled retry
+    // then waits a uniform 0..10 s), so a scheduled retry cannot pass for
+    // reconnect() (three in a row within 0.5 s: ~1e-4).
+    let clock = FastClock::install(BACKOFF_SPEED);
+    let sdk = Sdk::ready("exereconnect", r#"{"gracePeriod":600000}"#).await;
     let acc = sdk.account.clone();
+    let sockets = |c: &FastClock| c.sockets();
     exe_action(&acc, "refuse").await;
     sdk.wait_event("EXE_EVENT", 1, 5_000.0).await;
-    // Let the backoff grow a little, then bring the EXE back and ask.
-    sleep(1_500).await;
+    // Socket 1 was the link that was up; after the reset the k-th failure
+    // draws attempt k - 1, so six failures put the pending delay at the cap.
+    let mut base = 1;
+    for round in 1..=3 {
+        wait_attempts_failed(&clock, "EXE attempts", base + 6, sockets, false, 30_000.0).await;
+        let n = clock.sockets().len();
+        let took = attempt_delay_after(&clock, sockets, || {
+            let _ = sdk.rt.reconnect();
+        })
+        .await;
+        assert!(
+            took <= 500.0,
+            "round {round}: reconnect() opened the EXE socket after {took:.0} ms (SDK time)"
+        );
+        // reconnect() started the backoff over: grow it again from here.
+        base = n;
+    }
+    wait_attempts_failed(&clock, "EXE attempts", base + 1, sockets, false, 30_000.0).await;
     exe_action(&acc, "restore").await;
-    let asked = js_sys::Date::now();
-    settle(sdk.rt.reconnect()).await.expect("reconnect");
+    let _ = sdk.rt.reconnect();
     let what = "EXE_LINK_RESTORED";
-    wait_until(what, 2_000.0, || {
+    wait_until(what, 5_000.0, || {
         sdk.seen
             .events_of("EXE_EVENT")
             .iter()
             .any(|e| s(e, "code") == what)
     })
     .await;
-    assert!(js_sys::Date::now() - asked < 1_000.0, "within 0.5 s or so");
+    assert_eq!(
+        sdk.seen.errors_of("EXE_LINK_LOST").len(),
+        1,
+        "reported once"
+    );
     assert_eq!(sdk.rt.state(), "ready");
+    assert_eq!(sdk.seen.states(), ["ready"]);
     sdk.destroy().await;
+    drop(clock);
 }
 
 #[wasm_bindgen_test]

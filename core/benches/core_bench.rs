@@ -48,7 +48,32 @@ fn pump(a: &mut Agent, now: f64) -> usize {
     n
 }
 
+/// A push whose `data` has `keys` members (~11 bytes each): the parser must
+/// stay linear in the key count (80,000 keys fit the 1 MiB frame limit).
+fn wide_push(keys: usize) -> String {
+    let members: Vec<String> = (0..keys).map(|i| format!("\"k{i:06}\":{i}")).collect();
+    format!(
+        r#"{{"msgType":50204,"sid":"S-1","data":{{"url":"u",{}}}}}"#,
+        members.join(",")
+    )
+}
+
 fn main() {
+    // JSON parse of wide objects: time per key must not grow with the width.
+    for keys in [1_000usize, 10_000, 80_000] {
+        let text = wide_push(keys);
+        let reps = (200_000 / keys).max(3);
+        let t = Instant::now();
+        let mut n = 0;
+        for _ in 0..reps {
+            n += Json::parse(&text).map(|v| v.to_string().len()).unwrap_or(0);
+        }
+        let per_key = t.elapsed().as_nanos() as f64 / (reps * keys) as f64;
+        println!(
+            "json parse, {keys:>6} keys ({} KB): {per_key:>7.1} ns/key  [{n}]",
+            text.len() / 1024
+        );
+    }
     // JSON parse of a typical 50200 message.
     let iters = 200_000;
     let t = Instant::now();

@@ -62,6 +62,12 @@ pub struct Config {
     pub exe_timeout_ms: f64,
     /// How long a link may be down before the agent is `disconnected`.
     pub grace_ms: f64,
+    /// `multiTab` (default true): the instances of one agent in one browser
+    /// profile share one leader (pkg-template/tabs.js); false: independent.
+    pub multi_tab: bool,
+    /// `logPersonalData` (default false): keep customers' names, phone and
+    /// ID numbers unmasked in the log ring (for a local replay only).
+    pub log_personal_data: bool,
 }
 
 /// An invalid option: the field it names and why.
@@ -114,6 +120,14 @@ fn with_slash(mut u: String) -> String {
         u.push('/');
     }
     u
+}
+
+fn opt_bool(o: &Json, field: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match o.get(field) {
+        None | Some(Json::Null) => Ok(default),
+        Some(Json::Bool(b)) => Ok(*b),
+        Some(_) => Err(bad(field, "must be true or false")),
+    }
 }
 
 fn millis(o: &Json, field: &'static str, default: f64) -> Result<f64, ConfigError> {
@@ -187,6 +201,8 @@ impl Config {
             http_timeout_ms: millis(o, "httpTimeout", 10_000.0)?,
             exe_timeout_ms: millis(o, "exeTimeout", 10_000.0)?,
             grace_ms: millis(o, "gracePeriod", 5_000.0)?,
+            multi_tab: opt_bool(o, "multiTab", true)?,
+            log_personal_data: opt_bool(o, "logPersonalData", false)?,
         })
     }
 }
@@ -294,6 +310,19 @@ mod tests {
             "httpTimeout"
         );
         assert_eq!(cfg("null").unwrap_err().field, "options");
+        assert_eq!(
+            cfg(r#"{"systemCode":"S","account":"a","profile":"dev","multiTab":"no"}"#)
+                .unwrap_err()
+                .field,
+            "multiTab"
+        );
+        let solo = cfg(r#"{"systemCode":"S","account":"a","profile":"dev","multiTab":false}"#);
+        assert!(!solo.unwrap().multi_tab);
+        assert!(
+            cfg(r#"{"systemCode":"S","account":"a","profile":"dev"}"#)
+                .unwrap()
+                .multi_tab
+        );
     }
 
     #[test]

@@ -111,10 +111,15 @@ pub enum Input {
     /// The network came back or the page was shown again (`online`,
     /// `pageshow`, `visibilitychange` to visible): retry links now.
     Resume,
-    /// The page is being unloaded (`pagehide`): report `offline`.
+    /// The page is being unloaded or frozen (`pagehide`, `freeze`): report
+    /// `offline`, close both links, retry nothing until [`Input::Resume`],
+    /// which then re-syncs as after an outage.
     PageHide,
     /// `destroy()`.
     Destroy,
+    /// Another instance of the agent takes over (a tab leaves while others
+    /// remain): close everything and complete, without reporting `offline`.
+    Handover,
 }
 
 /// The result of one HTTP request.

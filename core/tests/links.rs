@@ -308,17 +308,3 @@ fn recordings_and_images_arrive_in_any_state() {
     );
     assert!(h.errors().is_empty());
 }
-
-#[test]
-fn pagehide_sends_offline_keepalive_and_pageshow_reports_back() {
-    let mut h = H::ready();
-    h.input(Input::PageHide);
-    let off = h.take().into_iter().find_map(|o| match o {
-        Output::Http(r) if r.keepalive => Some(r),
-        _ => None,
-    });
-    assert!(off.unwrap().body.contains("offline"));
-    h.input(Input::Resume);
-    let st = h.http_req("agent/state").unwrap();
-    assert!(st.body.contains(r#""state":"ready""#));
-}

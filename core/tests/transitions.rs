@@ -8,7 +8,7 @@ use rtv_core::{EventType, Input, Method, Output, State};
 #[test]
 fn startup_opens_both_links_in_parallel_then_syncs() {
     let mut h = H::new();
-    let first = h.take();
+    let first = h.take_quiet();
     assert!(
         matches!(
             &first[..],

@@ -63,7 +63,35 @@ function supportSource() {
 
 /** support.js of the npm package: the shared checks as an ES module. */
 export function supportJs() {
-  return `${HEADER}${supportSource()}\n\nexport { sdkError, unsupported, loadFailure };\n`;
+  return `${HEADER}${supportSource()}\n\nexport { sdkError, sdkThrowable, unsupported, loadFailure };\n`;
+}
+
+/** The log ring of pkg-template/logs.js (a class and helpers, no exports there). */
+function logsSource() {
+  const text = template('logs.js');
+  if (!/^class LogRing \{/m.test(text) || !/^function logFileName\(/m.test(text)) {
+    throw new Error('pkg-template/logs.js lacks class LogRing or logFileName()');
+  }
+  return text.trimEnd();
+}
+
+/** logs.js of the npm package. */
+export function logsJs() {
+  return `${HEADER}${logsSource()}\n\nexport { LogRing, logFileName, describeCustomer, maskPersonalText, tokenRedactor };\n`;
+}
+
+/** The tab group of pkg-template/tabs.js (a class and helpers, no exports there). */
+function tabsSource() {
+  const text = template('tabs.js');
+  if (!/^class RtVideoTab \{/m.test(text) || !/^function tabDebugCounters\(/m.test(text)) {
+    throw new Error('pkg-template/tabs.js lacks class RtVideoTab or tabDebugCounters()');
+  }
+  return text.trimEnd();
+}
+
+/** tabs.js of the npm package: the tab group as an ES module. */
+export function tabsJs() {
+  return `${HEADER}import { sdkError } from './support.js';\nimport { LogRing, logFileName, describeCustomer } from './logs.js';\n\n${tabsSource()}\n\nexport { RtVideoTab, tabDebugCounters };\n`;
 }
 
 /** index.js: the ESM entry that attaches the statics. */
@@ -113,6 +141,14 @@ export function distScript(glue, constsLiteral, version) {
     .join('\n');
   const body = fill('loader.js', template('loader.js'), {
     '  /* @support */': supportSource()
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n'),
+    '  /* @logs */': logsSource()
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n'),
+    '  /* @tabs */': tabsSource()
       .split('\n')
       .map((l) => (l ? `  ${l}` : l))
       .join('\n'),

@@ -12,6 +12,8 @@ export const SIZED_FILES = [
   'index.js',
   'consts.js',
   'support.js',
+  'logs.js',
+  'tabs.js',
   'dist/snk_rt_video_pc_bg.wasm',
   'dist/snk-rt-video-pc.js',
 ];

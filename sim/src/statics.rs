@@ -105,7 +105,9 @@ pub async fn serve(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, content_type(&file)),
-                (header::CACHE_CONTROL, "no-store"),
+                // `no-cache`, not `no-store`: always fresh, and pages stay eligible
+                // for the back/forward cache.
+                (header::CACHE_CONTROL, "no-cache"),
             ],
             bytes,
         )

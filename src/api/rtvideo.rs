@@ -38,14 +38,56 @@ impl RtVideo {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "RtVideoOptions")] options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RtVideoObserver")] observer: JsValue,
+        // Internal (pkg-template/tabs.js): the leader's snapshot to take over
+        // from; given (even `{}`), the tab group also handles unload/restore.
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] snapshot: JsValue,
     ) -> Result<RtVideo, JsValue> {
         live::install_panic_hook();
-        let config = config_of(&options).map_err(|msg| JsValue::from(js_sys::Error::new(&msg)))?;
+        let config = config_of(&options).map_err(|msg| config_error(&msg))?;
         let observer = observer_of(observer)?;
         let now = timer::now();
         let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 ^ now.to_bits();
-        let driver = Driver::start(Agent::new(config, now, seed), observer);
+        let managed = snapshot.is_object();
+        let snap = managed.then(|| json_of(&snapshot));
+        let agent = Agent::with_snapshot(config, now, seed, snap.as_ref());
+        let driver = Driver::start(agent, observer, managed);
         Ok(RtVideo { driver })
+    }
+
+    /// Internal (pkg-template/tabs.js): validates the constructor's arguments
+    /// like the constructor (throws naming the field) without starting
+    /// anything; returns `{multiTab, key}`, `key` naming the agent's tab group.
+    #[wasm_bindgen(js_name = __validate, skip_typescript)]
+    pub fn validate(options: JsValue, observer: JsValue) -> Result<JsValue, JsValue> {
+        let config = config_of(&options).map_err(|msg| config_error(&msg))?;
+        observer_of(observer)?;
+        let key = Json::Arr(vec![
+            Json::str(config.system_code.clone()),
+            Json::str(config.account.clone()),
+        ]);
+        let info = Json::obj([
+            ("multiTab", Json::Bool(config.multi_tab)),
+            ("key", Json::str(key.to_string())),
+        ]);
+        Ok(crate::driver::to_js(&info.to_string()))
+    }
+
+    /// Internal (pkg-template/tabs.js): what another tab needs to take over.
+    #[wasm_bindgen(js_name = __snapshot, skip_typescript)]
+    pub fn snapshot_js(&self) -> JsValue {
+        self.driver.snapshot()
+    }
+
+    /// Internal (pkg-template/tabs.js): ends this instance without calling the
+    /// page; `offline`: report it (the agent's last tab), else hand over.
+    /// Resolves once everything is closed.
+    #[wasm_bindgen(js_name = __end, skip_typescript)]
+    pub fn end(&self, offline: bool) -> Promise {
+        self.finish_with(if offline {
+            Input::Destroy
+        } else {
+            Input::Handover
+        })
     }
 
     /// The current state: `disconnected`, `ready`, `leave`, `wait` or `busy`.
@@ -202,17 +244,7 @@ impl RtVideo {
     /// (at once if the instance already completed).
     #[wasm_bindgen(js_name = destroy, unchecked_return_type = "Promise<void>")]
     pub fn destroy(&self) -> Promise {
-        let d = self.driver.clone();
-        if d.is_dead() || d.is_completed() {
-            return Promise::resolve(&JsValue::UNDEFINED);
-        }
-        let mut resolve = None;
-        let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
-        if let Some(res) = resolve {
-            d.on_complete(res);
-        }
-        d.feed(Input::Destroy);
-        promise
+        self.finish_with(Input::Destroy)
     }
 
     /// Live resources of the SDK on this page (for leak tests):
@@ -228,6 +260,21 @@ impl RtVideo {
 }
 
 impl RtVideo {
+    /// Feeds `input` (destroy or hand-over); resolves after `complete()`.
+    fn finish_with(&self, input: Input) -> Promise {
+        let d = self.driver.clone();
+        if d.is_dead() || d.is_completed() {
+            return Promise::resolve(&JsValue::UNDEFINED);
+        }
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
+        if let Some(res) = resolve {
+            d.on_complete(res);
+        }
+        d.feed(input);
+        promise
+    }
+
     /// Runs a method through the core; the promise is marked handled.
     fn call(&self, method: Method, arg: JsValue) -> Promise {
         // A clone, so the instance outlives a page callback that drops the handle.
@@ -249,6 +296,23 @@ impl RtVideo {
     }
 }
 
+/// What the constructor throws for invalid options: an `Error` naming the
+/// field, with `code: 'CONFIG'` and `msg` like every other SDK error.
+fn config_error(msg: &str) -> JsValue {
+    crate::driver::error_value(&Json::obj([
+        ("code", Json::str("CONFIG")),
+        ("msg", Json::str(msg)),
+    ]))
+}
+
+/// What the constructor throws for an invalid observer (`INVALID_ARGUMENT`).
+fn argument_error(msg: &str) -> JsValue {
+    crate::driver::error_value(&Json::obj([
+        ("code", Json::str("INVALID_ARGUMENT")),
+        ("msg", Json::str(msg)),
+    ]))
+}
+
 /// Validates `options` (as JSON: every given option is checked, used or not).
 fn config_of(options: &JsValue) -> Result<Config, String> {
     let text = if options.is_undefined() {
@@ -264,17 +328,14 @@ fn config_of(options: &JsValue) -> Result<Config, String> {
 
 /// The observer's `next`, `error` and `complete` (each optional).
 fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
-    let invalid = |what: &str| {
-        JsValue::from(js_sys::Error::new(&format!(
-            "RtVideo: invalid argument `{what}`"
-        )))
-    };
+    let invalid = |what: &str| argument_error(&format!("RtVideo: invalid argument `{what}`"));
     if observer.is_undefined() || observer.is_null() {
         return Ok(Observer {
             this: JsValue::UNDEFINED,
             next: None,
             error: None,
             complete: None,
+            log: None,
         });
     }
     if !observer.is_object() {
@@ -288,16 +349,19 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
             return Ok(None);
         }
         v.dyn_into::<Function>().map(Some).map_err(|_| {
-            JsValue::from(js_sys::Error::new(&format!(
+            argument_error(&format!(
                 "RtVideo: invalid argument `observer.{name}`: must be a function"
-            )))
+            ))
         })
     };
     let (next, error, complete) = (member("next")?, member("error")?, member("complete")?);
+    // Internal: the tab group's log ring (pkg-template/tabs.js).
+    let log = member("__log")?;
     Ok(Observer {
         this: observer,
         next,
         error,
         complete,
+        log,
     })
 }

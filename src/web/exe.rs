@@ -7,7 +7,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::counters::{Counted, Kind};
 use super::listener::EventListener;
-use crate::driver::Sink;
+use super::Inputs;
 
 /// An EXE socket. Dropping it removes the listeners first (so the core hears
 /// nothing more from it), then closes the socket.
@@ -19,7 +19,7 @@ pub(crate) struct ExeLink {
 
 impl ExeLink {
     /// Connects to `url`. `error` is not listened to: `close` always follows.
-    pub(crate) fn open(url: &str, sink: &Sink) -> Result<ExeLink, ()> {
+    pub(crate) fn open<S: Inputs>(url: &str, sink: &S) -> Result<ExeLink, ()> {
         let socket = WebSocket::new(url).map_err(|_| ())?;
         let target = socket.as_ref();
         let listeners = vec![

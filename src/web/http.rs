@@ -9,7 +9,7 @@ use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use super::counters::{Counted, Kind};
 use super::timer::Timeout;
-use crate::driver::Sink;
+use super::Inputs;
 
 #[wasm_bindgen]
 extern "C" {
@@ -75,7 +75,7 @@ pub(crate) fn send_keepalive(req: &HttpRequest) {
 
 /// Starts `req`; its outcome reaches the driver through `sink.http_done`,
 /// exactly once unless the returned [`InFlight`] is dropped first.
-pub(crate) fn start(req: &HttpRequest, sink: &Sink) -> Result<InFlight, String> {
+pub(crate) fn start<S: Inputs>(req: &HttpRequest, sink: &S) -> Result<InFlight, String> {
     let ctrl = AbortController::new().map_err(|e| describe(&e))?;
     let init = request_init(req).map_err(|e| describe(&e))?;
     init.set_signal(Some(&ctrl.signal()));

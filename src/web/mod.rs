@@ -1,5 +1,19 @@
 //! The browser side: one RAII wrapper per web API the SDK uses. Each owns its
 //! closures and undoes its registration when dropped; none calls `.forget()`.
+//!
+//! The wrappers know nothing of the driver: what they observe goes to an
+//! [`Inputs`] they are given (the driver's `Sink` implements it), as gloo's
+//! wrappers hand events to a callback.
+
+use rtv_core::{HttpOutcome, Input, ReqId};
+
+/// Where a wrapper hands what happened, as inputs of the sans-IO core.
+pub(crate) trait Inputs: Clone + 'static {
+    /// Something happened on a link or the page.
+    fn send(&self, input: Input);
+    /// HTTP request `id` finished (reported once).
+    fn http_done(&self, id: ReqId, outcome: HttpOutcome);
+}
 
 pub(crate) mod counters;
 pub(crate) mod exe;

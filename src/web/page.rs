@@ -1,12 +1,15 @@
-//! Page-level signals: unload (`pagehide`) and "try the links again now"
-//! (`online`, a page restored from the back/forward cache, a tab shown again).
+//! Page-level signals: unload (`pagehide`, Page Lifecycle `freeze`) and "try
+//! the links again now" (`online`, a page restored from the back/forward
+//! cache or resumed, a tab shown again). An instance led by the tab group
+//! (pkg-template/tabs.js, `managed`) leaves unload and restore to the group,
+//! which ends or re-creates it.
 
 use rtv_core::Input;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, PageTransitionEvent, VisibilityState};
 
 use super::listener::EventListener;
-use crate::driver::Sink;
+use super::Inputs;
 
 /// The page listeners of one instance; dropping it removes them.
 pub(crate) struct PageListeners {
@@ -15,14 +18,27 @@ pub(crate) struct PageListeners {
 
 impl PageListeners {
     /// Listens on `window` and `document` (when there are any).
-    pub(crate) fn new(sink: &Sink) -> PageListeners {
+    pub(crate) fn new<S: Inputs>(sink: &S, managed: bool) -> PageListeners {
         let mut listeners = Vec::new();
         if let Some(window) = web_sys::window() {
             let target = window.as_ref();
-            listeners.push(EventListener::new(target, "pagehide", {
-                let sink = sink.clone();
-                move |_| sink.send(Input::PageHide)
-            }));
+            let document = window.document();
+            if !managed {
+                listeners.push(EventListener::new(target, "pagehide", {
+                    let sink = sink.clone();
+                    move |_| sink.send(Input::PageHide)
+                }));
+                if let Some(document) = &document {
+                    listeners.push(EventListener::new(document.as_ref(), "freeze", {
+                        let sink = sink.clone();
+                        move |_| sink.send(Input::PageHide)
+                    }));
+                    listeners.push(EventListener::new(document.as_ref(), "resume", {
+                        let sink = sink.clone();
+                        move |_| sink.send(Input::Resume)
+                    }));
+                }
+            }
             listeners.push(EventListener::new(target, "online", {
                 let sink = sink.clone();
                 move |_| sink.send(Input::Resume)
@@ -40,7 +56,7 @@ impl PageListeners {
                     }
                 }
             }));
-            if let Some(document) = window.document() {
+            if let Some(document) = document {
                 listeners.push(EventListener::new(document.as_ref(), "visibilitychange", {
                     let sink = sink.clone();
                     move |ev| {

@@ -18,10 +18,15 @@ use super::counters::{Counted, Kind};
 use super::http::fetch_with_init;
 use super::listener::EventListener;
 use super::timer::Timeout;
-use crate::driver::Sink;
+use super::Inputs;
 
 /// How long the status probe may take before it counts as a network error.
 const PROBE_TIMEOUT_MS: f64 = 5_000.0;
+/// The probe starts this long after the `error`, from a timer: when the page
+/// is being left, the EventSource may fail before `pagehide` closes the link;
+/// the timer then dies with the link (or with the document) and no new
+/// subscribe request outlives the page.
+const PROBE_DELAY_MS: f64 = 100.0;
 
 /// State the error listener and the probe share with the link.
 struct Shared {
@@ -29,6 +34,8 @@ struct Shared {
     url: String,
     /// The probe in flight; aborted when the link is dropped.
     probe: RefCell<Option<AbortController>>,
+    /// The probe about to start; cleared when the link is dropped.
+    delay: RefCell<Option<Timeout>>,
 }
 
 /// An open push channel. Dropping it closes the EventSource, removes every
@@ -41,12 +48,13 @@ pub(crate) struct PushLink {
 
 impl PushLink {
     /// Opens an EventSource on `url` (the subscribe URL, token included).
-    pub(crate) fn open(url: &str, sink: &Sink) -> Result<PushLink, ()> {
+    pub(crate) fn open<S: Inputs>(url: &str, sink: &S) -> Result<PushLink, ()> {
         let source = EventSource::new(url).map_err(|_| ())?;
         let shared = Rc::new(Shared {
             source: source.clone(),
             url: url.to_string(),
             probe: RefCell::new(None),
+            delay: RefCell::new(None),
         });
         let target = source.as_ref();
         let listeners = vec![
@@ -80,6 +88,7 @@ impl Drop for PushLink {
     fn drop(&mut self) {
         self.listeners.clear();
         self.shared.source.close();
+        drop(self.shared.delay.borrow_mut().take());
         if let Some(probe) = self.shared.probe.borrow_mut().take() {
             probe.abort();
         }
@@ -109,14 +118,27 @@ fn message_input(ev: &MessageEvent) -> Input {
     }
 }
 
-fn on_error(weak: &Weak<Shared>, sink: &Sink) {
+fn on_error<S: Inputs>(weak: &Weak<Shared>, sink: &S) {
     let Some(shared) = weak.upgrade() else { return };
     // Stop the browser's own retries: the core owns the retry policy.
     shared.source.close();
-    if shared.probe.borrow().is_some() {
+    if shared.probe.borrow().is_some() || shared.delay.borrow().is_some() {
         return;
     }
+    let timer = Timeout::new(PROBE_DELAY_MS, {
+        let weak = weak.clone();
+        let sink = sink.clone();
+        move || start_probe(&weak, &sink)
+    });
+    *shared.delay.borrow_mut() = Some(timer);
+}
+
+fn start_probe<S: Inputs>(weak: &Weak<Shared>, sink: &S) {
+    let Some(shared) = weak.upgrade() else { return };
+    let fired = shared.delay.borrow_mut().take();
+    drop(fired);
     let Ok(ctrl) = AbortController::new() else {
+        drop(shared);
         sink.send(Input::PushDown {
             status: None,
             wrong_type: false,

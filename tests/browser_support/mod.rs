@@ -15,10 +15,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+mod clock;
 mod console;
 mod fetch_spy;
 mod sdk;
 mod sim;
+pub use clock::{attempt_delay_after, wait_attempts_failed, Attempt, FastClock, BACKOFF_SPEED};
 pub use console::ConsoleCapture;
 pub use fetch_spy::FetchSpy;
 pub use sdk::{options, Sdk, Seen};

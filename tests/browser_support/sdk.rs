@@ -113,6 +113,7 @@ impl Sdk {
 
     /// Creates an instance for `account`.
     pub fn with_account(account: &str, extra: &str) -> Sdk {
+        super::clock::restore_stale();
         let seen = Rc::new(Seen::default());
         let next = Closure::<dyn FnMut(JsValue) -> Result<(), JsValue>>::new({
             let seen = seen.clone();
@@ -149,7 +150,8 @@ impl Sdk {
         set(&observer, "complete", complete.as_ref());
         let opts = options(account, extra);
         let token = Some(s(&opts, "token")).filter(|t| !t.is_empty());
-        let rt = RtVideo::new(opts, observer.into()).expect("RtVideo constructor");
+        let rt =
+            RtVideo::new(opts, observer.into(), JsValue::UNDEFINED).expect("RtVideo constructor");
         Sdk {
             rt,
             seen,

@@ -74,18 +74,47 @@ test('EXE refusing connections: capped backoff (≤ 10 s), reported once; reconn
   assert.equal(r.errorCounts.EXE_LINK_LOST, 1, 'reported once per outage');
   assert.equal(await h.state(id), 'ready');
 
+  // reconnect() while the EXE still refuses, three times, each time with the
+  // backoff back at its cap (a scheduled retry then waits a uniform 0..10 s):
+  // SPEC's 0.5 s three times in a row cannot be a scheduled retry (~1e-4).
+  let base = ws0 + 9;
+  for (let round = 1; round <= 3; round++) {
+    await waitSocketsFailed(h, base);
+    const { n, t } = await h.eval((i) => {
+      const n = window.__probes.webSockets.length;
+      const t = window.__clock.realNow();
+      window.H.get(i).reconnect();
+      return { n, t };
+    }, id);
+    const next = await waitFor(async () => (await h.webSockets())[n], { what: `reconnect() attempt, round ${round}` });
+    const took = (next.t - t) * SPEED;
+    assert.ok(took <= 500, `round ${round}: reconnect() opened the socket after ${Math.round(took)} ms (SDK time)`);
+    // reconnect() started the backoff over: six failures put it at the cap again.
+    base = n + 6;
+  }
+
+  await waitSocketsFailed(h, base - 5);
   await exe(acc, 'restore');
-  const n = (await h.webSockets()).length;
-  const t = await h.eval(() => window.__clock.realNow());
-  const rc = h.call(id, 'reconnect');
-  const next = await waitFor(async () => (await h.webSockets())[n], { what: 'reconnect() attempt' });
-  assert.ok((next.t - t) < 500, `reconnect() opened the socket after ${Math.round(next.t - t)} ms`);
-  assert.equal((await rc).ok, true);
+  const rc = await h.call(id, 'reconnect');
+  assert.equal(rc.ok, true);
   await h.waitEvent(id, (e) => e.type === 'EXE_EVENT' && e.data.code === 'EXE_LINK_RESTORED');
   r = await h.rec(id);
   assert.equal(r.errorCounts.EXE_LINK_LOST, 1);
   assert.equal(await h.state(id), 'ready');
 });
+
+/** Waits until page `h` made at least `n` EXE sockets and the newest closed (the SDK then drew its next delay). */
+async function waitSocketsFailed(h, n) {
+  await waitFor(
+    async () => {
+      const list = await h.webSockets();
+      return list.length >= n && list.at(-1).closed !== null;
+    },
+    { what: `${n} failed EXE attempts`, ms: 30000 },
+  );
+  // Let the SDK's own close handler run (it may come after the probe's).
+  await h.eval(() => new Promise((r) => window.__clock.realSetTimeout(r, 20)));
+}
 
 test('silent EXE (default 10 s reply timeout): snapshot TIMEOUT, link re-opened, streams restarted', async () => {
   const SPEED = 10;

@@ -38,7 +38,8 @@ after(async () => {
   await sim?.stop();
 });
 
-const ZERO = { listeners: 0, timers: 0, eventSources: 0, webSockets: 0, fetches: 0, instances: 0 };
+// channels, lockRequests: the tab group (pkg-template/tabs.js).
+const ZERO = { listeners: 0, timers: 0, eventSources: 0, webSockets: 0, fetches: 0, instances: 0, channels: 0, lockRequests: 0 };
 
 /** EXE sockets the simulator holds for `account` (the `restore` action counts them). */
 async function exeSockets(account) {

@@ -91,3 +91,9 @@ const done: Promise<void> = rtVideo.destroy();
 const counters: number = RtVideo.debugCounters().instances;
 
 export { version, noSystemCode, badProfile, badTimeout, state, done, counters };
+
+// ---- errors are Error instances with the SDK's code ----
+function onSdkError(err: RtVideoError): string {
+  return `${err.code}: ${err.msg}`;
+}
+void onSdkError;

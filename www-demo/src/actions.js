@@ -127,6 +127,18 @@ export function createActions(store, session) {
 
     reconnect: () => run('reconnect', '重连', 'reconnect', [], { ok: () => toast('info', '正在重新连接', 'reconnect') }),
 
+    downloadLogs() {
+      const s = session();
+      if (!s) return;
+      try {
+        const name = s.downloadLogs();
+        logEntry('cmd', 'downloadLogs ✓', { file: name });
+        toast('info', '日志已保存，可随工单提交', name);
+      } catch (e) {
+        toast('error', '日志保存失败', e && e.message ? e.message : String(e));
+      }
+    },
+
     simulateCall() {
       const account = current().account;
       if (current().inflight.has('sim-call')) return Promise.resolve();

@@ -62,6 +62,11 @@ export class Session {
     }
   }
 
+  /** Saves the SDK's support log as a file; returns its name. */
+  downloadLogs() {
+    return this.rtv.downloadLogs();
+  }
+
   /** Ends the instance (reports `offline`, closes links, calls complete()). */
   destroy() {
     return this.command('destroy');

@@ -23,6 +23,9 @@ pub(crate) const STABLE_MS: Millis = 10_000.0;
 pub(crate) const PING_SILENCE_MS: Millis = 45_000.0;
 /// Heartbeat period (SPEC §4.3; the platform drops agents silent for 60 s).
 pub(crate) const HEARTBEAT_MS: Millis = 20_000.0;
+/// A push failure reported this soon after `Resume` (the status probe takes
+/// up to 5 s after a 0.1 s delay) is retried at once, not after a backoff.
+pub(crate) const RESUME_WINDOW_MS: Millis = 6_000.0;
 /// How early a heartbeat may go out when an input (not the timer) runs.
 pub(crate) const HEARTBEAT_SLACK_MS: Millis = 5_000.0;
 
@@ -123,7 +126,12 @@ impl Agent {
     }
 
     pub(crate) fn on_push_opened(&mut self) {
+        if self.suspended {
+            return; // a late event of the EventSource closed on `pagehide`
+        }
+        self.push_resumed_at = None;
         self.push = LinkState::Up { since: self.now };
+        self.log(LogLevel::Info, "push channel open".into());
         self.last_push_activity = self.now;
         if self.push_lost_reported {
             self.log(LogLevel::Info, "push channel restored".into());
@@ -171,9 +179,23 @@ impl Agent {
             self.report(e);
         }
         let delay = self.push_backoff.next_delay(&mut self.rng);
+        // `online` / `reconnect()` during the status probe: no waiting.
+        let resumed = self.push_resumed_at.take();
+        let delay = if resumed.is_some_and(|t| self.now - t <= RESUME_WINDOW_MS) {
+            0.0
+        } else {
+            delay
+        };
         self.push = LinkState::Down {
             retry_at: Some(self.now + delay),
         };
+        self.log(
+            LogLevel::Info,
+            format!(
+                "push channel retry in {} ms",
+                crate::float_fmt::Num(delay.round())
+            ),
+        );
         self.link_dropped();
     }
 
@@ -208,12 +230,20 @@ impl Agent {
         self.exe = LinkState::Down {
             retry_at: Some(self.now + delay),
         };
+        self.log(
+            LogLevel::Info,
+            format!(
+                "EXE link retry in {} ms",
+                crate::float_fmt::Num(delay.round())
+            ),
+        );
         self.link_dropped();
     }
 
     /// `hello` answered: the EXE link is usable.
     pub(crate) fn exe_up(&mut self) {
         self.exe = LinkState::Up { since: self.now };
+        self.log(LogLevel::Info, "EXE link up".into());
         if self.exe_lost_reported {
             self.exe_lost_reported = false;
             self.emit(
@@ -251,7 +281,8 @@ impl Agent {
     pub(crate) fn maybe_sync(&mut self) {
         let due =
             matches!(self.sync, Sync::Idle { retry_at } if retry_at.is_none_or(|t| t <= self.now));
-        if self.state == State::Disconnected && self.push.is_up() && self.exe.is_up() && due {
+        let unsynced = self.state == State::Disconnected || self.adopting;
+        if unsynced && self.push.is_up() && self.exe.is_up() && due {
             let id = self.send_http(HttpKind::SessionCurrent, Vec::new(), Vec::new(), false);
             self.sync = Sync::Session(id);
         }
@@ -266,6 +297,9 @@ impl Agent {
             Ok(d) => d,
             Err(e) => return self.sync_failed(e),
         };
+        if self.adopting && self.adopted_session(&data) {
+            return;
+        }
         if data == Json::Null {
             let state = if self.want_leave { "leave" } else { "ready" };
             let id = self.send_http(
@@ -310,6 +344,43 @@ impl Agent {
         self.exe_start();
     }
 
+    /// The quiet sync of a take-over (`snapshot.rs`): true when `data` (the
+    /// `session/current` answer) confirms what was adopted and the sync is
+    /// done; false when the usual sync must go on (it then reports what
+    /// changed: `ready` after a call that ended meanwhile, or a recovered call).
+    fn adopted_session(&mut self, data: &Json) -> bool {
+        let sid = data.get("sid").and_then(Json::as_str);
+        match (self.state, self.call.as_ref(), sid) {
+            // The call goes on: the EXE was told to start it when its link came up.
+            (State::Busy, Some(c), Some(sid)) if c.sid == sid => {
+                if let Some(streams) = data.get("streams").filter(|s| s.is_obj()) {
+                    if let Some(c) = self.call.as_mut() {
+                        c.streams = streams.clone();
+                    }
+                }
+                self.connected(State::Busy);
+                true
+            }
+            // Still ringing (a ring is no session yet): nothing to report.
+            (State::Wait, Some(_), None) => {
+                self.connected(State::Wait);
+                true
+            }
+            // The call ended while no tab led: stop it, report `ready` below.
+            (State::Busy, Some(_), None) => {
+                self.end_call(true);
+                self.adopting = false;
+                false
+            }
+            // Anything else is a recovery from the platform's view, reported
+            // as a change from the adopted state the page saw.
+            _ => {
+                self.adopting = false;
+                false
+            }
+        }
+    }
+
     /// The sync's `agent/state` answered.
     pub(crate) fn on_sync_presence(&mut self, id: ReqId, result: Result<Json, Rejection>) {
         if self.sync != Sync::Presence(id) {
@@ -341,6 +412,7 @@ impl Agent {
     }
 
     fn connected(&mut self, state: State) {
+        self.adopting = false;
         self.sync = Sync::Done;
         self.sync_backoff.reset();
         self.offline_sent = false;
@@ -350,6 +422,7 @@ impl Agent {
 
     /// Grace period over with a link still down → `disconnected`.
     fn grace_expired(&mut self) {
+        self.adopting = false;
         self.grace_deadline = None;
         self.heartbeat_at = None;
         self.sync = Sync::Idle { retry_at: None };
@@ -365,12 +438,56 @@ impl Agent {
         ));
     }
 
+    /// `pagehide` / `freeze`: `offline`, both links closed, no timer runs and
+    /// nothing is retried (no status probe, no subscription outlives the page).
+    pub(crate) fn suspend(&mut self) {
+        if self.suspended {
+            return;
+        }
+        self.log(LogLevel::Info, "page hidden: links closed".into());
+        self.send_offline();
+        self.suspended = true;
+        self.out.push_back(Output::ClosePush);
+        self.out.push_back(Output::CloseExe);
+        self.fail_exe_requests();
+        self.push = LinkState::Down { retry_at: None };
+        self.exe = LinkState::Down { retry_at: None };
+        self.grace_deadline = None;
+        self.heartbeat_at = None;
+        self.adopting = false;
+        if self.sync.in_flight() || self.sync.retry_at().is_some() {
+            self.sync = Sync::Idle { retry_at: None };
+        }
+    }
+
     /// `online` / `pageshow` / `reconnect()`: retry whatever is down now.
+    /// After `suspend`, the page was away for who knows how long and the
+    /// platform was told `offline`: re-sync as after an outage
+    /// (`disconnected`, then `ready`/`leave`, or `busy` + RECOVERY_CALL).
     pub(crate) fn on_resume(&mut self) {
+        if std::mem::take(&mut self.suspended) {
+            self.log(LogLevel::Info, "page shown again: re-syncing".into());
+            self.call = None;
+            self.sync = Sync::Idle { retry_at: None };
+            self.set_state(State::Disconnected);
+            self.push_backoff.reset();
+            self.exe_backoff.reset();
+            self.push_lost_reported = false;
+            self.exe_lost_reported = false;
+            self.push = LinkState::Down {
+                retry_at: Some(self.now),
+            };
+            self.exe = LinkState::Down {
+                retry_at: Some(self.now),
+            };
+            return;
+        }
         if self.push.is_down() {
             self.push = LinkState::Down {
                 retry_at: Some(self.now),
             };
+        } else {
+            self.push_resumed_at = Some(self.now);
         }
         if self.exe.is_down() {
             self.exe = LinkState::Down {

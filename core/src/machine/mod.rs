@@ -8,6 +8,7 @@ mod commands;
 mod exe;
 mod links;
 mod push;
+mod snapshot;
 
 use std::collections::VecDeque;
 
@@ -121,11 +122,26 @@ pub struct Agent {
     pub(crate) exe_pending: Vec<PendingExe>,
     /// Pushes that arrived while the sync ran (see `hold_or_dispatch`).
     pub(crate) held: Vec<crate::codec::PushMsg>,
+    /// Took over from another instance (`snapshot.rs`): connected in the
+    /// page's eyes, the quiet sync not done yet.
+    pub(crate) adopting: bool,
+    /// `pagehide`: links closed, nothing retried until `Resume`.
+    pub(crate) suspended: bool,
+    /// When `Resume` came while the push channel was not known to be down
+    /// (its status probe may still run): a failure reported soon after is
+    /// retried at once.
+    pub(crate) push_resumed_at: Option<Millis>,
 }
 
 impl Agent {
     /// A new agent; its first outputs open both links in parallel.
     pub fn new(config: Config, now: Millis, seed: u64) -> Agent {
+        Agent::with_snapshot(config, now, seed, None)
+    }
+
+    /// A new agent that takes over from `snapshot` (see [`Agent::snapshot`]);
+    /// `None` is [`Agent::new`].
+    pub fn with_snapshot(config: Config, now: Millis, seed: u64, snapshot: Option<&Json>) -> Agent {
         let mut a = Agent {
             cfg: config,
             rng: Rng::new(seed),
@@ -154,8 +170,14 @@ impl Agent {
             next_exe_id: 1,
             exe_pending: Vec::new(),
             held: Vec::new(),
+            adopting: false,
+            suspended: false,
+            push_resumed_at: None,
         };
         a.log(LogLevel::Info, format!("starting agent {}", a.cfg.account));
+        if let Some(snap) = snapshot {
+            a.adopt(snap);
+        }
         a.open_push();
         a.open_exe();
         a
@@ -192,7 +214,7 @@ impl Agent {
         if self.finished && self.state != State::Disconnected {
             return Some("finished but not disconnected".into());
         }
-        if self.state != State::Disconnected && self.sync != Sync::Done {
+        if self.state != State::Disconnected && self.sync != Sync::Done && !self.adopting {
             return Some(format!("connected with sync {:?}", self.sync));
         }
         None
@@ -256,8 +278,12 @@ impl Agent {
             Input::ExeClosed { code } => self.on_exe_closed(code),
             Input::Http { id, outcome } => self.on_http(id, outcome),
             Input::Resume => self.on_resume(),
-            Input::PageHide => self.send_offline(),
+            Input::PageHide => self.suspend(),
             Input::Destroy => self.destroy(),
+            Input::Handover => {
+                self.log(LogLevel::Info, "handing over to another tab".into());
+                self.finish();
+            }
         }
         self.run_due();
     }
@@ -290,7 +316,9 @@ impl Agent {
     /// Whether `level` passes the configured filter: hot paths check it
     /// before formatting a message that `log` would only drop.
     pub(crate) fn logs(&self, level: LogLevel) -> bool {
-        level <= self.cfg.log_level
+        // Info and above always: they feed the log ring (pkg-template/logs.js);
+        // `logLevel` filters only what reaches the console (the driver).
+        level <= self.cfg.log_level.max(LogLevel::Info)
     }
 
     pub(crate) fn settle(&mut self, call: CallId, result: Result<Json, Rejection>) {
@@ -366,6 +394,7 @@ impl Agent {
         self.exe = LinkState::Down { retry_at: None };
         self.grace_deadline = None;
         self.heartbeat_at = None;
+        self.adopting = false;
         self.set_state(State::Disconnected);
         self.out.push_back(Output::Complete);
         self.finished = true;

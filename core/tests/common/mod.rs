@@ -30,8 +30,13 @@ impl H {
     }
 
     pub fn with(cfg: Config) -> H {
+        Self::seeded(cfg, 42)
+    }
+
+    /// An agent whose jitter generator starts from `seed`.
+    pub fn seeded(cfg: Config, seed: u64) -> H {
         let mut h = H {
-            agent: Agent::new(cfg, 0.0, 42),
+            agent: Agent::new(cfg, 0.0, seed),
             now: 0.0,
             log: Vec::new(),
             seen: 0,
@@ -76,6 +81,34 @@ impl H {
         self.now = end;
         self.agent.handle_timeout(self.now);
         self.drain();
+    }
+
+    /// Fires timers one by one (jumping straight to each deadline) until an
+    /// output matching `what` appears; returns the virtual time that took.
+    /// Panics if nothing is scheduled or it takes more than 100 deadlines.
+    pub fn until(&mut self, what: impl Fn(&Output) -> bool) -> f64 {
+        let t0 = self.now;
+        for _ in 0..100 {
+            let t = self
+                .agent
+                .poll_timeout()
+                .unwrap_or_else(|| panic!("nothing scheduled: {:#?}", &self.log[self.seen..]));
+            self.now = self.now.max(t);
+            self.agent.handle_timeout(self.now);
+            self.drain();
+            if self.take().iter().any(&what) {
+                return self.now - t0;
+            }
+        }
+        panic!("no matching output after 100 deadlines")
+    }
+
+    /// Outputs not looked at yet, without logs (and marks them seen).
+    pub fn take_quiet(&mut self) -> Vec<Output> {
+        self.take()
+            .into_iter()
+            .filter(|o| !matches!(o, Output::Log { .. }))
+            .collect()
     }
 
     /// Outputs not looked at yet (and marks them seen).
@@ -242,6 +275,17 @@ pub const INCOMING: &str = r#"{"customer":{"name":"张三","phone":"13800000000"
 pub const STREAMS: &str = r#"{"streams":{"pushUrl":"rtmp://p/2","playUrls":["rtmp://c/2"]}}"#;
 
 impl H {
+    /// A connected agent in `leave` (`rest()` accepted).
+    pub fn leave() -> H {
+        let mut h = H::ready();
+        let c = h.call(Method::Rest, "null");
+        h.ok("agent/state");
+        assert!(matches!(h.settled(c), Some(Ok(_))));
+        assert_eq!(h.state(), State::Leave);
+        h.take();
+        h
+    }
+
     /// ready → wait (50200) → answer → busy.
     pub fn busy(sid: &str) -> H {
         let mut h = H::ready();

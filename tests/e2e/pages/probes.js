@@ -4,7 +4,8 @@
 //   `memory.buffer.byteLength` (window.__probes.wasmBytes());
 // - every EventSource and WebSocket the page constructs, with the time
 //   (real ms) and URL, so a test sees each reconnect attempt of the SDK (and,
-//   for EventSources, when the stream opened and last carried a frame);
+//   for EventSources, when the stream opened and last carried a frame; for
+//   WebSockets, when the socket closed);
 // - every console message, so a test can check what the SDK printed.
 (function () {
   'use strict';
@@ -65,8 +66,13 @@
 
   var RealWS = window.WebSocket;
   function ProbedWebSocket(url, protocols) {
-    probes.webSockets.push({ t: realNow(), url: String(url) });
-    return protocols === undefined ? new RealWS(url) : new RealWS(url, protocols);
+    var entry = { t: realNow(), url: String(url), closed: null };
+    probes.webSockets.push(entry);
+    var ws = protocols === undefined ? new RealWS(url) : new RealWS(url, protocols);
+    ws.addEventListener('close', function () {
+      entry.closed = realNow();
+    });
+    return ws;
   }
   ProbedWebSocket.prototype = RealWS.prototype;
   ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (k) {

@@ -35,6 +35,29 @@ export function consoleUrl(sim, account, { autologin = true, query = {} } = {}) 
   return `${sim.url}?${q}`;
 }
 
+/**
+ * Read-only test hook, run in the console page before its scripts: the demo
+ * keeps its RtVideo instance to itself (a webpack module), so the page's
+ * instances are caught as they are constructed (the instance assigns its
+ * `_Real` field first thing; an inherited setter on Object.prototype sees it,
+ * turns it into an ordinary own field, and remembers the object). Nothing
+ * the SDK or the demo does changes. `window.__rtvInstances` lists them.
+ */
+function installInstanceHook() {
+  const list = [];
+  Object.defineProperty(window, '__rtvInstances', { value: list });
+  Object.defineProperty(Object.prototype, '_Real', {
+    configurable: true,
+    get() {
+      return undefined;
+    },
+    set(v) {
+      Object.defineProperty(this, '_Real', { value: v, writable: true, configurable: true, enumerable: true });
+      if (typeof this.state === 'function') list.push(this);
+    },
+  });
+}
+
 /** One agent's console page. */
 export class Agent {
   constructor(page, account) {
@@ -43,6 +66,8 @@ export class Agent {
     /** Uncaught page errors: a finished console has none. */
     this.pageErrors = [];
     page.setDefaultTimeout(WAIT_MS);
+    // Before any navigation of the caller: Playwright sends its calls in order.
+    this.hooked = page.addInitScript(installInstanceHook);
     page.on('pageerror', (e) => this.pageErrors.push(String(e && e.stack ? e.stack : e)));
   }
 
@@ -55,9 +80,51 @@ export class Agent {
     await this.el(id).click({ timeout: WAIT_MS });
   }
 
-  /** Waits until the state badge shows `state` (ready, leave, wait, busy, disconnected). */
+  /**
+   * Waits until the state badge shows `state` (ready, leave, wait, busy,
+   * disconnected), then checks that the instance's own `state()` agrees.
+   */
   async expectState(state, ms = WAIT_MS) {
     await this.page.locator(`[data-testid="state-badge"][data-state="${state}"]`).waitFor({ timeout: ms });
+    await this.assertSdkState();
+  }
+
+  /**
+   * `state()` of the page's (newest) RtVideo instance, read through the
+   * test hook; throws when the hook caught no instance.
+   */
+  async sdkState() {
+    const s = await this.page.evaluate(() => {
+      const list = window.__rtvInstances || [];
+      const inst = list[list.length - 1];
+      return inst ? inst.state() : null;
+    });
+    if (s === null) throw new Error(`${this.account}: the test hook caught no RtVideo instance (did the SDK's constructor change?)`);
+    return s;
+  }
+
+  /**
+   * Fails unless the badge and `state()` agree. Both are read in one page
+   * evaluation; the badge follows STATE_CHANGE events, which the SDK emits
+   * after its state changed, so they are given a moment to line up.
+   */
+  async assertSdkState() {
+    let last;
+    await waitFor(
+      async () => {
+        last = await this.page.evaluate(() => {
+          const list = window.__rtvInstances || [];
+          const inst = list[list.length - 1];
+          const badge = document.querySelector('[data-testid="state-badge"]');
+          return { sdk: inst ? inst.state() : null, badge: badge && badge.getAttribute('data-state') };
+        });
+        if (last.sdk === null) throw new Error('the test hook caught no RtVideo instance (did the SDK\'s constructor change?)');
+        return last.sdk === last.badge;
+      },
+      { ms: 2000, what: `${this.account}: state() to agree with the badge` },
+    ).catch((e) => {
+      throw new Error(`${this.account}: state() is ${JSON.stringify(last && last.sdk)} but the badge shows ${JSON.stringify(last && last.badge)} (${e.message})`);
+    });
   }
 
   /** The state the badge shows now. */
@@ -151,6 +218,7 @@ export class Agent {
       prev = state;
     }
     assert.equal(prev, await this.state(), `${this.account}: the badge shows the last reported state`);
+    assert.equal(prev, await this.sdkState(), `${this.account}: state() is the last reported state`);
   }
 
   /** Fails when the SDK reported an `error` (the console logs them as `ERROR <code>`). */
@@ -177,6 +245,7 @@ export class Agent {
 export async function openConsole(context, sim, account, { expect = 'ready', query } = {}) {
   const page = await context.newPage();
   const agent = new Agent(page, account);
+  await agent.hooked;
   await page.goto(consoleUrl(sim, account, { query }));
   if (expect) await agent.expectState(expect);
   return agent;

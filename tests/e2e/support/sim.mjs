@@ -16,6 +16,13 @@ import { startSim as runSim } from '../../../scripts/lib/sim.mjs';
 
 /** Repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/**
+ * The built demo and package the tests load. RTV_E2E_WWW / RTV_E2E_PKG point
+ * them at other copies, e.g. a deliberately broken one, to prove that a test
+ * fails when the SDK is wrong without touching the shared pkg/.
+ */
+export const WWW_DIR = process.env.RTV_E2E_WWW || path.join(ROOT, 'www-demo', 'dist');
+export const PKG_DIR = process.env.RTV_E2E_PKG || path.join(ROOT, 'pkg');
 /** Where tests save screenshots and other artefacts. */
 export const OUT_DIR = path.join(ROOT, 'test-results');
 
@@ -27,7 +34,7 @@ export const OUT_DIR = path.join(ROOT, 'test-results');
  */
 export async function startSim(args = []) {
   const started = await runSim(
-    ['--port', '0', '--exe-port', '0', '--www', path.join(ROOT, 'www-demo', 'dist'), '--pkg', path.join(ROOT, 'pkg'), ...args],
+    ['--port', '0', '--exe-port', '0', '--www', WWW_DIR, '--pkg', PKG_DIR, ...args],
     { quiet: !process.env.RTV_SIM_VERBOSE },
   );
   const url = started.base;
@@ -91,16 +98,18 @@ const CHROME_ARGS = [
 ];
 
 /**
- * Launches headless Chromium with a fresh profile. Resolves to
+ * Launches headless Chromium with a fresh profile (`ignoreDefaultArgs`: e.g.
+ * Playwright's `--disable-back-forward-cache`, for back/forward cache tests). Resolves to
  * `{ browser, context, close() }`; `context` is a persistent context whose
  * user-data-dir is removed on close.
  */
-export async function launchBrowser(extraArgs = []) {
+export async function launchBrowser(extraArgs = [], { ignoreDefaultArgs } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'rtv-e2e-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.RTV_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [...CHROME_ARGS, ...extraArgs],
+    ignoreDefaultArgs,
     viewport: { width: 1280, height: 800 },
   });
   return {

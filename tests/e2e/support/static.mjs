@@ -7,10 +7,10 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT } from './sim.mjs';
+import { ROOT, PKG_DIR } from './sim.mjs';
 
 const PAGES = path.join(ROOT, 'tests', 'e2e', 'pages');
-const PKG = path.join(ROOT, 'pkg');
+const PKG = PKG_DIR;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -41,7 +41,8 @@ export async function startStatic({ csp } = {}) {
       if (!file) throw new Error('outside');
       const body = await readFile(file);
       const type = TYPES[path.extname(file)] || 'application/octet-stream';
-      const headers = { 'Content-Type': type, 'Cache-Control': 'no-store' };
+      // no-cache, not no-store: a no-store page is never kept in the back/forward cache.
+      const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache' };
       if (csp && type.startsWith('text/html')) headers['Content-Security-Policy'] = csp;
       res.writeHead(200, headers);
       res.end(body);

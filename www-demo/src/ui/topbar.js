@@ -19,11 +19,13 @@ export function mountTopbar(store, actions, { onLogout }) {
   const rest = byTestId('rest-toggle', bar);
   const simCall = byTestId('sim-call', bar);
   const reconnect = byTestId('reconnect', bar);
+  const downloadLogs = byTestId('download-logs', bar);
   const logout = byTestId('logout', bar);
 
   rest.addEventListener('click', () => actions.toggleRest());
   simCall.addEventListener('click', () => actions.simulateCall());
   reconnect.addEventListener('click', () => actions.reconnect());
+  downloadLogs.addEventListener('click', () => actions.downloadLogs());
   logout.addEventListener('click', () => onLogout());
 
   let shown = { state: null, exe: null, rest: null };

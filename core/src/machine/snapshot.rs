@@ -1,0 +1,145 @@
+//! Hand-over between instances of one agent: what a leading instance knows
+//! (state, the call, the last push id, the chosen rest), as JSON, and how a
+//! new instance adopts it (pkg-template/tabs.js moves it between tabs).
+//!
+//! `{"state", "wantLeave", "lastId", "recover", "call": null | {"sid",
+//! "ring": "incoming"|"exchange"|"add"|null, "role": "owner"|"participant",
+//! "streams", "acceptSent", "changePending", "addPending", "participant"}}`
+//!
+//! Adopting without `recover` is a take-over: the state and the call are kept
+//! as they were (no STATE_CHANGE), the push channel resumes after `lastId`,
+//! and when both links are up the usual sync runs quietly: `session/current`
+//! confirms the call (the EXE is told to `start` it again) or reports what
+//! changed meanwhile. With `recover` (a page back from the back/forward
+//! cache) the instance goes `disconnected` first and re-syncs as after an
+//! outage.
+
+use super::{Agent, Call, Ring, Role, Sync};
+use crate::consts::State;
+use crate::json::Json;
+
+fn opt_str(v: Option<&str>) -> Json {
+    v.map_or(Json::Null, Json::str)
+}
+
+fn state_of(s: &str) -> Option<State> {
+    State::ALL.into_iter().find(|st| st.as_str() == s)
+}
+
+impl Ring {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Ring::Incoming => "incoming",
+            Ring::Exchange => "exchange",
+            Ring::Add => "add",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Ring> {
+        match s {
+            "incoming" => Some(Ring::Incoming),
+            "exchange" => Some(Ring::Exchange),
+            "add" => Some(Ring::Add),
+            _ => None,
+        }
+    }
+}
+
+impl Call {
+    fn to_json(&self) -> Json {
+        Json::obj([
+            ("sid", Json::str(self.sid.clone())),
+            (
+                "ring",
+                self.ring
+                    .as_ref()
+                    .map_or(Json::Null, |r| Json::str(r.as_str())),
+            ),
+            ("role", Json::str(self.role.as_str())),
+            ("streams", self.streams.clone()),
+            ("acceptSent", Json::Bool(self.accept_sent)),
+            ("changePending", opt_str(self.change_pending.as_deref())),
+            ("addPending", opt_str(self.add_pending.as_deref())),
+            ("participant", opt_str(self.participant.as_deref())),
+        ])
+    }
+
+    fn from_json(j: &Json) -> Option<Call> {
+        let text = |k: &str| j.get(k).and_then(Json::as_str).map(str::to_string);
+        let sid = text("sid").filter(|s| !s.is_empty())?;
+        let ring = match j.get("ring") {
+            None | Some(Json::Null) => None,
+            Some(r) => Some(Ring::parse(r.as_str()?)?),
+        };
+        let role = match j.get("role").and_then(Json::as_str)? {
+            "owner" => Role::Owner,
+            "participant" => Role::Participant,
+            _ => return None,
+        };
+        Some(Call {
+            sid,
+            ring,
+            role,
+            streams: j.get("streams").cloned().unwrap_or(Json::Null),
+            accept_sent: j.get("acceptSent") == Some(&Json::Bool(true)),
+            change_pending: text("changePending"),
+            add_pending: text("addPending"),
+            participant: text("participant"),
+            streams_started: false,
+        })
+    }
+}
+
+impl Agent {
+    /// What another instance needs to take over from this one.
+    pub fn snapshot(&self) -> Json {
+        Json::obj([
+            ("state", Json::str(self.state.as_str())),
+            ("wantLeave", Json::Bool(self.want_leave)),
+            ("lastId", opt_str(self.dedup.resume_id())),
+            ("recover", Json::Bool(false)),
+            ("call", self.call.as_ref().map_or(Json::Null, Call::to_json)),
+        ])
+    }
+
+    /// The last push id delivered (what a take-over resumes after).
+    pub fn last_push_id(&self) -> Option<&str> {
+        self.dedup.resume_id()
+    }
+
+    /// Seeds a new instance from a snapshot, before its links open. A
+    /// snapshot that does not hold together (a call without a state that has
+    /// one, an unknown state) starts the instance afresh.
+    pub(crate) fn adopt(&mut self, snap: &Json) {
+        if let Some(id) = snap.get("lastId").and_then(Json::as_str) {
+            self.dedup.first_time(Some(id));
+        }
+        self.want_leave = snap.get("wantLeave") == Some(&Json::Bool(true));
+        let state = snap
+            .get("state")
+            .and_then(Json::as_str)
+            .and_then(state_of)
+            .unwrap_or(State::Disconnected);
+        let call = snap.get("call").and_then(Call::from_json);
+        let fits = match state {
+            State::Wait => call.as_ref().is_some_and(|c| c.ring.is_some()),
+            State::Busy => call.as_ref().is_some_and(|c| c.ring.is_none()),
+            State::Ready | State::Leave => call.is_none(),
+            State::Disconnected => false,
+        };
+        if !fits {
+            return;
+        }
+        self.state = state;
+        if snap.get("recover") == Some(&Json::Bool(true)) {
+            // As after an outage: `disconnected` now, the sync decides the rest.
+            self.set_state(State::Disconnected);
+            return;
+        }
+        self.call = call;
+        self.adopting = true;
+        self.sync = Sync::Idle { retry_at: None };
+        // The links are down until they open: the usual grace period applies.
+        self.grace_deadline = Some(self.now + self.cfg.grace_ms);
+    }
+}

@@ -1,0 +1,141 @@
+// The log ring of every instance (issue "field support", docs/DECISIONS.md
+// D51–D53): what the SDK did, as text an agent can send with a ticket.
+// `getLogs()`, `exportLogs()` and `downloadLogs()` read it; `logLevel` only
+// filters the console. Secrets never enter it (the token raw, URL-encoded, in
+// `Authorization`, and every `token=` query); customers' personal data is
+// masked unless the page sets `logPersonalData: true`.
+//
+// ES2019, no modules: inlined into the script-tag build and shipped as logs.js
+// of the npm package, like support.js and tabs.js.
+
+var LOG_MAX_ENTRIES = 2000;
+var LOG_MAX_CHARS = 1000000; // ~1 MB of text
+
+/** `138****0000`, `张*`, and the last 4 characters of ID / policy / claim numbers. */
+function maskPhone(p) {
+  return p.length >= 7 ? p.slice(0, 3) + '****' + p.slice(-4) : '****';
+}
+function maskName(n) {
+  var chars = Array.from(String(n));
+  return chars.length ? chars[0] + '*' : '';
+}
+function maskTail(v) {
+  var s = String(v);
+  return s.length > 4 ? '*'.repeat(s.length - 4) + s.slice(-4) : s;
+}
+
+/** Free text: mobile numbers and 15/18-digit ID numbers. */
+function maskPersonalText(text) {
+  return String(text)
+    .replace(/(^|[^\d])(\d{17}[\dXx]|\d{15})(?!\d)/g, function (_, pre, id) {
+      return pre + maskTail(id);
+    })
+    .replace(/(^|[^\d])(1[3-9]\d{9})(?!\d)/g, function (_, pre, p) {
+      return pre + maskPhone(p);
+    });
+}
+
+/** The customer of an INCOMING_CALL as a short, masked (unless `keep`) description. */
+function describeCustomer(c, keep) {
+  if (!c || typeof c !== 'object') return '';
+  var out = [];
+  var add = function (k, v, mask) {
+    if (v !== undefined && v !== null && v !== '') out.push(k + '=' + (keep ? v : mask(v)));
+  };
+  add('name', c.name, maskName);
+  add('phone', c.phone || c.mobile, maskPhone);
+  add('idNo', c.idNo || c.idCard, maskTail);
+  add('policyNo', c.policyNo, maskTail);
+  add('claimNo', c.claimNo, maskTail);
+  return out.length ? ' customer{' + out.join(' ') + '}' : '';
+}
+
+/**
+ * A function that removes `token` from any text: raw, URL-encoded (both
+ * encodeURIComponent and the SDK's stricter form), any `token=` query value,
+ * and `Bearer` credentials.
+ */
+function tokenRedactor(token) {
+  var forms = [];
+  if (typeof token === 'string' && token) {
+    forms.push(token, encodeURIComponent(token));
+    forms.push(
+      encodeURIComponent(token).replace(/[!'()*]/g, function (c) {
+        return '%' + c.charCodeAt(0).toString(16).toUpperCase();
+      }),
+    );
+  }
+  forms.sort(function (a, b) {
+    return b.length - a.length;
+  });
+  return function (text) {
+    var s = String(text);
+    forms.forEach(function (f) {
+      s = s.split(f).join('***');
+    });
+    return s.replace(/([?&]token=)[^&\s"']*/gi, '$1***').replace(/(Bearer\s+)[^\s"']+/gi, '$1***');
+  };
+}
+
+/** Two-digit helper for the file name. */
+function logPad(n) {
+  return (n < 10 ? '0' : '') + n;
+}
+
+/** `rtvideo-<account>-<yyyyMMdd-HHmmss>.log` (local time). */
+function logFileName(account, now) {
+  var d = now || new Date();
+  var stamp =
+    d.getFullYear() + logPad(d.getMonth() + 1) + logPad(d.getDate()) + '-' + logPad(d.getHours()) + logPad(d.getMinutes()) + logPad(d.getSeconds());
+  return 'rtvideo-' + String(account).replace(/[^\w.-]+/g, '_') + '-' + stamp + '.log';
+}
+
+class LogRing {
+  /** `options`: the instance's options (for the token and `logPersonalData`). */
+  constructor(options) {
+    this._lines = [];
+    this._chars = 0;
+    this._dropped = 0;
+    this._redact = tokenRedactor(options && options.token);
+    this.keepPersonal = !!(options && options.logPersonalData === true);
+  }
+
+  /** Adds one entry: ISO time, level, message (redacted, masked). */
+  add(level, text) {
+    var msg = this._redact(text);
+    if (!this.keepPersonal) msg = maskPersonalText(msg);
+    var line = new Date().toISOString() + ' ' + (level.toUpperCase() + '    ').slice(0, 5) + ' ' + msg.replace(/\n/g, ' ');
+    this._lines.push(line);
+    this._chars += line.length + 1;
+    while (this._lines.length > LOG_MAX_ENTRIES || this._chars > LOG_MAX_CHARS) {
+      this._chars -= this._lines.shift().length + 1;
+      this._dropped += 1;
+    }
+  }
+
+  /** The ring as text, one entry per line (oldest first). */
+  text() {
+    var head = this._dropped ? new Date().toISOString() + ' INFO  (' + this._dropped + ' older entries dropped)\n' : '';
+    return head + this._lines.join('\n') + (this._lines.length ? '\n' : '');
+  }
+
+  /** The header of an exported log: who, where, with what (no secrets). */
+  header(version, options) {
+    var safe = {};
+    Object.keys(options || {}).forEach(function (k) {
+      if (k !== 'token') safe[k] = options[k];
+    });
+    if (options && options.token) safe.token = '***';
+    return [
+      'snk-rt-video-pc ' + version + ' log',
+      'exported: ' + new Date().toISOString(),
+      'systemCode: ' + (options && options.systemCode),
+      'account: ' + (options && options.account),
+      'userAgent: ' + (typeof navigator !== 'undefined' ? navigator.userAgent : '-'),
+      'page: ' + this._redact(typeof location !== 'undefined' ? location.href : '-'),
+      'options: ' + this._redact(JSON.stringify(safe)),
+      '',
+      '',
+    ].join('\n');
+  }
+}
