@@ -247,6 +247,12 @@ declare class RtVideo {
   exportLogs(): Blob;
   /** Saves `exportLogs()` as `filename` (default `rtvideo-<account>-<yyyyMMdd-HHmmss>.log`); returns the name. */
   downloadLogs(filename?: string): string | null;
+  /**
+   * The trace of this instance (schema `rtv-trace/1`): every input of the SDK's core with its
+   * time, token redacted, customers masked unless `logPersonalData`; replay it with
+   * `cargo run -p rtv-core --example replay -- trace.json`. `null` in a tab that does not lead.
+   */
+  exportTrace(): object | null;
 }
 
 /** `RtVideo.Consts`, also as a named export. */

@@ -106,6 +106,9 @@
   Facade.prototype.downloadLogs = function (filename) {
     return this._real ? this._real.downloadLogs(filename) : null;
   };
+  Facade.prototype.exportTrace = function () {
+    return this._real ? this._real.exportTrace() : null;
+  };
 
   Facade.prototype.destroy = function () {
     if (this._real) return this._real.destroy();

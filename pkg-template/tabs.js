@@ -128,6 +128,16 @@ class RtVideoTab {
     return name;
   }
 
+  /**
+   * The trace of the wasm instance this tab runs (schema rtv-trace/1,
+   * docs/TRACE.md): the core's inputs with their times, for
+   * `cargo run -p rtv-core --example replay`. `null` in a tab that does not
+   * lead (the leading tab holds the links, and so the trace).
+   */
+  exportTrace() {
+    return this._role === 'leader' && this._real ? this._real.__trace() : null;
+  }
+
   /** Delivers an event to the page and notes it in the ring. */
   _next(ev) {
     var d = ev && ev.data ? ev.data : {};

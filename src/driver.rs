@@ -13,6 +13,7 @@ use std::rc::{Rc, Weak};
 use js_sys::{Function, JSON};
 use rtv_core::error::{ErrorCode, SdkError};
 use rtv_core::json::Json;
+use rtv_core::trace::{Step, Trace};
 use rtv_core::{Agent, CallId, HttpOutcome, Input, LogLevel, Millis, Output, ReqId};
 use wasm_bindgen::JsValue;
 use web_sys::console;
@@ -66,6 +67,8 @@ struct Inner {
     fetches: Vec<(ReqId, InFlight)>,
     /// `destroy()` promises waiting for `complete()`.
     waiters: Vec<Function>,
+    /// Every input and timer firing, for `exportTrace()` (rtv_core::trace).
+    trace: Trace,
 }
 
 /// How the web layer reaches the driver: a `Weak`, so closures held by the
@@ -104,7 +107,9 @@ impl Sink {
         if let Some(d) = self.0.upgrade() {
             let spent = d.with_inner(|i| {
                 let t = i.timer.take();
-                i.agent.handle_timeout(timer::now());
+                let now = timer::now();
+                i.trace.record(now, &Step::Timer);
+                i.agent.handle_timeout(now);
                 t
             });
             drop(spent);
@@ -117,7 +122,12 @@ impl Driver {
     /// Wraps `agent`, listens to the page, and performs the first outputs
     /// (opening both links). `managed`: the tab group handles unload and
     /// restore (see `PageListeners`).
-    pub(crate) fn start(agent: Agent, observer: Observer, managed: bool) -> Rc<Driver> {
+    pub(crate) fn start(
+        agent: Agent,
+        observer: Observer,
+        managed: bool,
+        trace: Trace,
+    ) -> Rc<Driver> {
         let console_level = agent.config().log_level;
         let d = Rc::new_cyclic(|me: &Weak<Driver>| Driver {
             inner: RefCell::new(Inner {
@@ -131,6 +141,7 @@ impl Driver {
                 next_call: 1,
                 fetches: Vec::new(),
                 waiters: Vec::new(),
+                trace,
             }),
             observer,
             pumping: Cell::new(false),
@@ -166,6 +177,14 @@ impl Driver {
     /// True once `complete()` was called.
     pub(crate) fn is_completed(&self) -> bool {
         self.completed.get()
+    }
+
+    /// The trace document (`exportTrace()`), as JSON text.
+    pub(crate) fn trace_text(&self) -> Option<String> {
+        self.inner
+            .try_borrow()
+            .ok()
+            .map(|i| i.trace.to_json().to_string())
     }
 
     /// What another tab needs to take over (`Agent::snapshot`), as JS.
@@ -207,7 +226,11 @@ impl Driver {
     /// Feeds one input and performs what follows.
     pub(crate) fn feed(self: &Rc<Self>, input: Input) {
         if self
-            .with_inner(|i| i.agent.handle_input(timer::now(), input))
+            .with_inner(|i| {
+                let now = timer::now();
+                i.trace.record(now, &Step::Input(input.clone()));
+                i.agent.handle_input(now, input)
+            })
             .is_some()
         {
             self.pump();

@@ -29,6 +29,7 @@ mod float_parse;
 pub mod json;
 mod machine;
 mod methods;
+pub mod trace;
 
 pub use config::{Config, ConfigError, LogLevel};
 pub use consts::{EventType, MsgType, State};

@@ -37,6 +37,8 @@ pub struct Entry {
     pub authorization: Option<String>,
     /// The last event id of a subscribe (header, else query).
     pub last_event_id: Option<String>,
+    /// The `Content-Type` request header of an HTTP command, if any.
+    pub content_type: Option<String>,
     #[serde(skip)]
     seq: u64,
 }
@@ -51,6 +53,7 @@ impl Entry {
             body,
             authorization: None,
             last_event_id: None,
+            content_type: None,
             seq: 0,
         }
     }

@@ -53,6 +53,10 @@ async fn handle(sim: Arc<Sim>, path: String, headers: HeaderMap, body: Bytes) ->
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        entry.content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         w.log.record(account.as_deref().unwrap_or(""), entry);
         if w.faults.rejects(bearer(&headers).as_deref()) {
             return faults::unauthorized();

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, JSON};
 use rtv_core::json::Json;
+use rtv_core::trace::Trace;
 use rtv_core::{Agent, Config, Input, Method};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -43,14 +44,15 @@ impl RtVideo {
         #[wasm_bindgen(unchecked_optional_param_type = "never")] snapshot: JsValue,
     ) -> Result<RtVideo, JsValue> {
         live::install_panic_hook();
-        let config = config_of(&options).map_err(|msg| config_error(&msg))?;
+        let (config, opts) = config_of(&options).map_err(|msg| config_error(&msg))?;
         let observer = observer_of(observer)?;
         let now = timer::now();
         let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 ^ now.to_bits();
         let managed = snapshot.is_object();
         let snap = managed.then(|| json_of(&snapshot));
+        let trace = Trace::new(now, seed, env!("CARGO_PKG_VERSION"), &opts, snap.as_ref());
         let agent = Agent::with_snapshot(config, now, seed, snap.as_ref());
-        let driver = Driver::start(agent, observer, managed);
+        let driver = Driver::start(agent, observer, managed, trace);
         Ok(RtVideo { driver })
     }
 
@@ -59,7 +61,7 @@ impl RtVideo {
     /// anything; returns `{multiTab, key}`, `key` naming the agent's tab group.
     #[wasm_bindgen(js_name = __validate, skip_typescript)]
     pub fn validate(options: JsValue, observer: JsValue) -> Result<JsValue, JsValue> {
-        let config = config_of(&options).map_err(|msg| config_error(&msg))?;
+        let (config, _) = config_of(&options).map_err(|msg| config_error(&msg))?;
         observer_of(observer)?;
         let key = Json::Arr(vec![
             Json::str(config.system_code.clone()),
@@ -70,6 +72,15 @@ impl RtVideo {
             ("key", Json::str(key.to_string())),
         ]);
         Ok(crate::driver::to_js(&info.to_string()))
+    }
+
+    /// Internal (pkg-template/tabs.js): the trace document (`exportTrace()`):
+    /// every input of the core with its time, for `examples/replay.rs`.
+    #[wasm_bindgen(js_name = __trace, skip_typescript)]
+    pub fn trace_js(&self) -> JsValue {
+        self.driver
+            .trace_text()
+            .map_or(JsValue::NULL, |t| crate::driver::to_js(&t))
     }
 
     /// Internal (pkg-template/tabs.js): what another tab needs to take over.
@@ -313,8 +324,9 @@ fn argument_error(msg: &str) -> JsValue {
     ]))
 }
 
-/// Validates `options` (as JSON: every given option is checked, used or not).
-fn config_of(options: &JsValue) -> Result<Config, String> {
+/// Validates `options` (as JSON: every given option is checked, used or not);
+/// returns them as JSON too (for the trace).
+fn config_of(options: &JsValue) -> Result<(Config, Json), String> {
     let text = if options.is_undefined() {
         Some("null".to_string())
     } else {
@@ -323,7 +335,9 @@ fn config_of(options: &JsValue) -> Result<Config, String> {
     let json = text.and_then(|t| Json::parse(&t).ok()).ok_or_else(|| {
         "RtVideo: invalid option `options`: must be a plain JSON-compatible object".to_string()
     })?;
-    Config::from_json(&json).map_err(|e| e.msg)
+    Config::from_json(&json)
+        .map(|c| (c, json))
+        .map_err(|e| e.msg)
 }
 
 /// The observer's `next`, `error` and `complete` (each optional).

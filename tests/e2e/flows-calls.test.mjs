@@ -20,6 +20,7 @@ test('log-in form, then ready', async () => {
   const page = await env.browser.context.newPage();
   const agent = new Agent(page, 'c-login');
   try {
+    await agent.hooked; // the state() hook must be in place before the page loads
     await page.goto(consoleUrl(env.sim, 'c-login', { autologin: false }));
     await agent.el('login-submit').waitFor();
     assert.equal(await agent.el('login-account').inputValue(), 'c-login');

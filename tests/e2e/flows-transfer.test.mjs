@@ -90,6 +90,7 @@ test('transfer to oneself: the platform text 操作失败,不能切换给自己 
   const page = await env.browser.context.newPage();
   const a = new Agent(page, 'tr-self');
   try {
+    await a.hooked; // the state() hook must be in place before the page loads
     await page.route('**/sim/agents', (route) => route.abort());
     await page.goto(consoleUrl(env.sim, a.account));
     await a.expectState('ready');

@@ -28,6 +28,7 @@ test('legacy page: script tag + <body onload>, incoming -> answer -> hangUp', as
   const state = page.getByTestId('legacy-state');
   const stateIs = (s) => waitFor(async () => (await state.textContent()) === s, { what: `legacy state ${s}` });
   try {
+    await agent.hooked;
     await page.goto(`${env.sim.url}legacy.html?${q}`);
     // The page really uses the script-tag build: a global RtVideo class with the old constants.
     const globals = await page.evaluate(() => ({
