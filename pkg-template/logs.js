@@ -100,23 +100,35 @@ class LogRing {
     this.keepPersonal = !!(options && options.logPersonalData === true);
   }
 
-  /** Adds one entry: ISO time, level, message (redacted, masked). */
+  /**
+   * Adds one entry. Kept raw (time, level, text) and only formatted, redacted
+   * and masked when read, so a burst of pushes costs the page little.
+   */
   add(level, text) {
-    var msg = this._redact(text);
-    if (!this.keepPersonal) msg = maskPersonalText(msg);
-    var line = new Date().toISOString() + ' ' + (level.toUpperCase() + '    ').slice(0, 5) + ' ' + msg.replace(/\n/g, ' ');
-    this._lines.push(line);
-    this._chars += line.length + 1;
+    var msg = String(text);
+    this._lines.push([Date.now(), level, msg]);
+    this._chars += msg.length + 32;
     while (this._lines.length > LOG_MAX_ENTRIES || this._chars > LOG_MAX_CHARS) {
-      this._chars -= this._lines.shift().length + 1;
+      this._chars -= this._lines.shift()[2].length + 32;
       this._dropped += 1;
     }
   }
 
+  /** One entry as a line: ISO time, level, message (redacted, masked). */
+  _line(e) {
+    var msg = this._redact(e[2]);
+    if (!this.keepPersonal) msg = maskPersonalText(msg);
+    return new Date(e[0]).toISOString() + ' ' + (e[1].toUpperCase() + '    ').slice(0, 5) + ' ' + msg.replace(/\n/g, ' ');
+  }
+
   /** The ring as text, one entry per line (oldest first). */
   text() {
+    var self = this;
     var head = this._dropped ? new Date().toISOString() + ' INFO  (' + this._dropped + ' older entries dropped)\n' : '';
-    return head + this._lines.join('\n') + (this._lines.length ? '\n' : '');
+    var body = this._lines.map(function (e) {
+      return self._line(e);
+    });
+    return head + body.join('\n') + (body.length ? '\n' : '');
   }
 
   /** The header of an exported log: who, where, with what (no secrets). */

@@ -4,6 +4,11 @@
 //   3. where the wasm bytes go: `twiggy top -n 15` of the optimized wasm,
 //      with function names kept (the shipped file has none, so a profile of
 //      it would only list `code[1234]`).
+//   4. the SDK in headless Chromium against the simulator (tests/bench/browser.mjs):
+//      push throughput against a bare EventSource, memory kept per burst,
+//      navigation → ready (cold / warm cache), answer() overhead; table in
+//      docs/benchmarks.md
+//   5. tab hand-over times (tests/bench/handover.mjs)
 // The long soak test is a separate command (`npm run soak`).
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +19,8 @@ import { writeSizes } from './lib/sizes.mjs';
 import { optimizeInPlace } from './lib/wasm-opt.mjs';
 import { withoutCustomSection } from './lib/wasm-sections.mjs';
 import { build } from './build.mjs';
+import { benchBrowser } from '../tests/bench/browser.mjs';
+import { benchHandover } from '../tests/bench/handover.mjs';
 
 const log = logger('bench');
 const RAW_WASM = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', `${OUT_NAME}.wasm`);
@@ -58,6 +65,13 @@ async function main() {
   const file = await namedWasm();
   console.log(await capture('twiggy', ['top', '-n', '15', file]));
   console.log(`(profiled file: ${path.relative(ROOT, file)}; its "name" section is not shipped)`);
+
+  section('the SDK in headless Chromium (tests/bench/browser.mjs)');
+  await run('cargo', ['build', '-p', 'rtv-sim']);
+  await benchBrowser();
+
+  section('tab hand-over (tests/bench/handover.mjs)');
+  await benchHandover();
 
   log(`done in ${secs(Date.now() - t0)}; long soak: npm run soak`);
 }

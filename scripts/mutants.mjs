@@ -4,11 +4,11 @@
 // Not part of `npm test` (it takes about an hour on 2 cores).
 //
 //   npm run mutants                      every mutant
-//   MUTANTS_SHARD=1/3 npm run mutants    one third (k/n), to split the hour
+//   MUTANTS_SHARD=0/3 npm run mutants    one third (k/n, k from 0), to split the hour
 //   MUTANTS_JOBS=2 npm run mutants       parallel builds (default 1)
 //
-// Results: target/mutants/mutants.out/ (caught.txt, missed.txt, timeout.txt,
-// unviable.txt); docs/mutants.md keeps the last report and the reasons for
+// Results: target/mutants/<all|shard-k-of-n>/mutants.out/ (caught.txt,
+// missed.txt, timeout.txt, unviable.txt); docs/mutants.md keeps the last report and the reasons for
 // the survivors that are equivalent.
 //
 // The slow float-formatting tests (core/src/float_*: not in scope) are
@@ -26,11 +26,13 @@ async function main() {
     log('installing cargo-mutants (cargo install --locked cargo-mutants)');
     await run('cargo', ['install', '--locked', 'cargo-mutants']);
   }
-  const out = path.join(ROOT, 'target', 'mutants');
+  const shard = process.env.MUTANTS_SHARD;
+  // One output directory per shard, so shards can run one after another.
+  const out = path.join(ROOT, 'target', 'mutants', shard ? `shard-${shard.replace('/', '-of-')}` : 'all');
   mkdirSync(out, { recursive: true });
   const args = ['mutants', '-p', 'rtv-core', '--jobs', process.env.MUTANTS_JOBS || '1', '--timeout', '120', '-o', out];
   for (const f of FILES) args.push('-f', f);
-  if (process.env.MUTANTS_SHARD) args.push('--shard', process.env.MUTANTS_SHARD);
+  if (shard) args.push('--shard', shard);
   args.push('--', '--', '--skip', 'float_');
   log(`cargo ${args.join(' ')}`);
   // cargo-mutants exits 2 when mutants were missed: the report is the result.

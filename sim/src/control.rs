@@ -17,6 +17,14 @@
 //!   `times` (1) `start`s answer `{"id", "ok": false, "code": code (500),
 //!   "msg": msg}`. Without `account` a setting is global and clears the
 //!   accounts' own; `restore` clears mode, format and start failure.
+//! - `POST /sim/burst {account, n, msgTypes?, urlLen?, sid?}` → `{"first": id,
+//!   "last": id, "n": n}`: `n` (1..=1,000,000) messages for `account`'s push
+//!   stream in one go (benchmarks: tests/bench/browser.mjs), written to each
+//!   open stream as one chunk, with consecutive ids, kept for replay like
+//!   `/sim/push`. Message `i` is `{"msgType": msgTypes[i % len], "sid": sid,
+//!   "data": {"url": u}}`: `msgTypes` defaults to `[50203, 50204]`, `sid` to
+//!   `"S-burst"`, and `u` is a URL of exactly `urlLen` (32..=4096, default 80)
+//!   characters that carries `i`.
 
 use crate::codes::is_hangup;
 use crate::exe::StartFaultParams;
@@ -46,6 +54,7 @@ pub fn router() -> Router<Arc<Sim>> {
         .route("/call", post(call))
         .route("/hangup", post(hangup))
         .route("/push", post(push))
+        .route("/burst", post(burst))
         .route("/fail", post(fail))
         .route("/push-channel", post(push_channel))
         .route("/exe", post(exe))
@@ -188,6 +197,72 @@ async fn push(State(sim): Shared, body: String) -> Response {
     };
     let id = sim.lock().push.send_raw(&req.account, &text, req.id);
     Json(json!({ "id": id })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BurstReq {
+    account: String,
+    n: u64,
+    msg_types: Option<Vec<i64>>,
+    url_len: Option<usize>,
+    sid: Option<String>,
+}
+
+/// Most messages of one burst.
+const BURST_MAX: u64 = 1_000_000;
+/// Shortest URL of a burst message: the prefix and the index must fit.
+const BURST_URL_MIN: usize = 32;
+/// Longest URL of a burst message.
+const BURST_URL_MAX: usize = 4096;
+
+/// The URL of burst message `i`: exactly `len` characters (`len` >= 32).
+fn burst_url(i: u64, len: usize) -> String {
+    let mut u = format!("http://127.0.0.1/burst/{i:08}/");
+    while u.len() < len {
+        u.push('x');
+    }
+    u
+}
+
+async fn burst(State(sim): Shared, body: String) -> Response {
+    let req: BurstReq = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    if req.n == 0 || req.n > BURST_MAX {
+        return bad(
+            StatusCode::BAD_REQUEST,
+            format!("n must be 1..={BURST_MAX}"),
+        );
+    }
+    let types = req.msg_types.unwrap_or_else(|| vec![50203, 50204]);
+    if types.is_empty() {
+        return bad(StatusCode::BAD_REQUEST, "msgTypes must not be empty");
+    }
+    let url_len = req.url_len.unwrap_or(80);
+    if !(BURST_URL_MIN..=BURST_URL_MAX).contains(&url_len) {
+        let msg = format!("urlLen must be {BURST_URL_MIN}..={BURST_URL_MAX}");
+        return bad(StatusCode::BAD_REQUEST, msg);
+    }
+    let sid = Value::from(req.sid.unwrap_or_else(|| "S-burst".into())).to_string();
+    // Built before taking the lock: the streams get the whole burst at once.
+    let datas: Vec<String> = (0..req.n)
+        .map(|i| {
+            let t = types[(i % types.len() as u64) as usize];
+            let url = burst_url(i, url_len);
+            format!(r#"{{"msgType":{t},"sid":{sid},"data":{{"url":"{url}"}}}}"#)
+        })
+        .collect();
+    let ids = sim.lock().push.send_burst(&req.account, datas);
+    crate::say!("control: burst of {} for {:?}", req.n, req.account);
+    match ids {
+        Some((first, last)) => {
+            let out = json!({ "first": first.to_string(), "last": last.to_string(), "n": req.n });
+            Json(out).into_response()
+        }
+        None => bad(StatusCode::INTERNAL_SERVER_ERROR, "empty burst"),
+    }
 }
 
 async fn fail(State(sim): Shared, body: String) -> Response {

@@ -15,6 +15,9 @@ Control API (JSON; failures are 4xx {\"error\"}):
   POST /sim/call {account?, customer?, sid?}       -> {sid}
   POST /sim/hangup {sid, msgType?}                 customer/platform ends a call
   POST /sim/push {account, msgType?, sid?, data?, raw?, id?} -> {id}
+  POST /sim/burst {account, n, msgTypes?, urlLen?, sid?} -> {first, last, n}
+                                      n messages (msgTypes cycled, default [50203, 50204];
+                                      data.url of urlLen chars, default 80) in one write
   POST /sim/fail {path, account?, times?, code?, status?, delayMs?, body?}
   POST /sim/push-channel {account?, action}        drop|stall|reject|error500|wrongType|restore
   POST /sim/exe {account?, action, code?, msg?, times?} -> {ok, sockets}

@@ -110,6 +110,40 @@ impl PushHub {
         id
     }
 
+    /// Sends every message of `datas` with the account's next ids, as one
+    /// write to each open stream (all frames concatenated), so a client
+    /// receives the whole burst at once; each message is kept for replay like
+    /// one from `send_raw`. Returns the first and last id (`None` when empty).
+    pub fn send_burst<I>(&mut self, account: &str, datas: I) -> Option<(u64, u64)>
+    where
+        I: IntoIterator<Item = String>,
+    {
+        let stalled = self.mode(account) == ChannelMode::Stall;
+        let ch = self.channels.entry(account.to_string()).or_default();
+        let first = ch.last_id + 1;
+        let mut all = Vec::new();
+        for data in datas {
+            ch.last_id += 1;
+            let frame = frame(&ch.last_id.to_string(), &data);
+            all.extend_from_slice(&frame);
+            ch.buffer.push_back(Buffered {
+                num: Some(ch.last_id),
+                frame,
+            });
+        }
+        if ch.last_id < first {
+            return None;
+        }
+        while ch.buffer.len() > self.cap {
+            ch.buffer.pop_front();
+        }
+        if !stalled {
+            let all = Bytes::from(all);
+            ch.subs.retain(|tx| tx.send(all.clone()).is_ok());
+        }
+        Some((first, ch.last_id))
+    }
+
     /// Opens a stream: the buffered messages after `last` (none without it),
     /// and a receiver of the live ones. Both under one lock, so nothing falls between.
     pub fn subscribe(
@@ -235,6 +269,26 @@ mod tests {
         assert!(got[0].starts_with("id: 2\n"));
         let (none, _rx) = hub.subscribe("a", None);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_burst_is_one_write_of_consecutive_ids_and_is_replayable() {
+        let mut hub = PushHub::new(3);
+        hub.send_raw("a", "x", None);
+        let (_, mut rx) = hub.subscribe("a", None);
+        let datas = (0..4).map(|i| format!("m{i}"));
+        assert_eq!(hub.send_burst("a", datas), Some((2, 5)));
+        let one = text(&rx.try_recv().expect("one write"));
+        assert!(rx.try_recv().is_err(), "only one write");
+        let want: String = (0..4)
+            .map(|i| format!("id: {}\ndata: m{i}\n\n", i + 2))
+            .collect();
+        assert_eq!(one, want);
+        let (replay, _rx) = hub.subscribe("a", Some(0));
+        assert_eq!(replay.len(), 3, "the cap holds");
+        assert!(text(&replay[0]).starts_with("id: 3\n"));
+        assert_eq!(hub.send_burst("a", Vec::new()), None);
+        assert_eq!(hub.send_raw("a", "x", None), "6");
     }
 
     #[test]

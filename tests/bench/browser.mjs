@@ -1,0 +1,416 @@
+// Benchmark (not a test): the SDK in headless Chromium against the simulator,
+// timed inside the pages (performance.now()); numbers only, no pass/fail
+// beyond sanity (every message arrives, every page reaches `ready`).
+//
+//   (a) push throughput: bursts of N push messages (50203/50204 alternating,
+//       80-character data.url, one account; POST /sim/burst writes them to the
+//       stream at once) through the SDK to `next`, against the floor: a bare
+//       EventSource on the same subscribe URL that JSON.parses each message and
+//       calls one function. Time from the first to the last message at the
+//       page's sink; msg/s of both, and SDK time / floor time per page pair.
+//   (b) memory retained by bursts after forced GC (HeapProfiler.collectGarbage,
+//       then Runtime.getHeapUsage): JS heap of both pages, and the SDK's wasm
+//       memory (its WebAssembly.Memory buffer; wasm memory never shrinks).
+//   (c) navigation → first STATE_CHANGE `ready`, cold and warm HTTP cache:
+//       script + wasm (navigation → RtVideo.ready resolved; Resource Timing of
+//       the .js and .wasm) and link set-up (RtVideo.ready → STATE_CHANGE ready).
+//   (d) answer(sid) → POST issued (Resource Timing startTime), reply → STATE_CHANGE
+//       busy, and answer() → busy minus a bare fetch of the same request from
+//       the same page (same URL, headers and body, answering the next call,
+//       so the server does the same work): the SDK's own overhead.
+//
+// Driven over the raw DevTools pipe of tests/compat/cdp.mjs, which never
+// enables the Network domain (with it on, Chromium caps an EventSource at
+// ~40k messages/s). Pages: tests/bench/pages/, served by a static server here
+// at /<tag>/... with the package at /<tag>/pkg/ and `Cache-Control:
+// max-age=3600`, so a new tag is a cold HTTP cache and the same tag again a warm one.
+//
+//   node tests/bench/browser.mjs      (after npm run build, cargo build -p rtv-sim)
+// Environment: BENCH_PAGES (5), BENCH_BURSTS per page (5), BENCH_N (20000),
+// BENCH_CALLS per page (6), BENCH_JSON=1 (also print the raw numbers),
+// RTV_CHROMIUM (/usr/bin/chromium).
+
+import { createServer } from 'node:http';
+import { existsSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Browser } from '../compat/cdp.mjs';
+import { ROOT, isMain } from '../../scripts/lib/proc.mjs';
+import { startSim, simBinary } from '../../scripts/lib/sim.mjs';
+
+const PAGES_DIR = path.join(ROOT, 'tests', 'bench', 'pages');
+const PKG_DIR = path.join(ROOT, 'pkg');
+const CHROMIUM = process.env.RTV_CHROMIUM || '/usr/bin/chromium';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+/** `/<tag>/pkg/<file>` → pkg/<file>, `/<tag>/<file>` → tests/bench/pages/<file>, cacheable. */
+async function startPages() {
+  const server = createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://x');
+    const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    let file = null;
+    if (parts.length >= 2 && !parts.includes('..')) {
+      const [, ...rest] = parts;
+      file = rest[0] === 'pkg' ? path.join(PKG_DIR, ...rest.slice(1)) : path.join(PAGES_DIR, ...rest);
+    }
+    try {
+      if (!file) throw new Error('no such file');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+        'Cache-Control': 'max-age=3600',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(resolve);
+      }),
+  };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function stats(xs) {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0 };
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0], max: s[s.length - 1], n: s.length };
+}
+
+const median = (xs) => stats(xs).median;
+
+/** The benchmark run: a simulator, a page server and one headless Chromium. */
+class Run {
+  constructor(sim, pages, browser) {
+    this.sim = sim;
+    this.pages = pages;
+    this.browser = browser;
+    this.exeUrl = sim.exeUrl;
+    this.tags = 0;
+  }
+
+  async control(p, body) {
+    const res = await fetch(`${this.sim.base}sim/${p}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sim/${p} → ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** The URL of `file` for `account`, under `tag` (a new tag: a cold HTTP cache). */
+  url(file, account, tag = 'w') {
+    const q = new URLSearchParams({ sim: this.sim.base, exe: this.exeUrl, account });
+    return `${this.pages.url}${tag}/${file}?${q}`;
+  }
+
+  async open(url) {
+    const page = await this.browser.newPage();
+    await page.goto(url);
+    return page;
+  }
+
+  async close(page) {
+    await this.browser.send('Target.closeTarget', { targetId: page.targetId }).catch(() => {});
+  }
+
+  /** Forced GC (twice, the second one collects what the first one's finalizers freed), then the JS heap in bytes. */
+  async heap(page) {
+    await page.send('HeapProfiler.collectGarbage');
+    await page.send('HeapProfiler.collectGarbage');
+    return (await page.send('Runtime.getHeapUsage')).usedSize;
+  }
+
+  async waitReady(page) {
+    await page.waitFor('window.B && B.marks && B.marks.ready !== undefined || (window.B && B.loadError)', {
+      timeout: 20000,
+      what: 'STATE_CHANGE ready',
+    });
+    const err = await page.eval('B.loadError || null');
+    if (err) throw new Error(`the SDK did not load: ${err}`);
+  }
+}
+
+/** (a) + (b): one floor page and one SDK page per round, `bursts` bursts each. */
+async function benchPush(run, { rounds, bursts, n }) {
+  const out = { floor: [], sdk: [] };
+  const onePage = async (kind, i) => {
+    const account = `bench-${kind}-${i}`;
+    const page = await run.open(run.url(kind === 'sdk' ? 'sdk.html' : 'floor.html', account));
+    try {
+      if (kind === 'sdk') await run.waitReady(page);
+      else await page.waitFor('window.B && B.open', { what: 'the floor EventSource open' });
+      const wasm = () => (kind === 'sdk' ? page.eval('__wasmBytes()') : null);
+      const row = { account, times: [], heap: [await run.heap(page)], wasm: [await wasm()] };
+      for (let b = 0; b < bursts; b++) {
+        const r = await page.eval(`B.burst(${n})`);
+        if (r.count !== n) throw new Error(`${kind} page: ${r.count} of ${n} messages`);
+        row.times.push(r.last - r.first);
+        row.heap.push(await run.heap(page));
+        row.wasm.push(await wasm());
+      }
+      if (kind === 'sdk') row.errors = await page.eval('B.errors');
+      out[kind].push(row);
+    } finally {
+      await run.close(page);
+    }
+  };
+  for (let i = 0; i < rounds; i++) {
+    // Alternate which page goes first, so that neither always runs on a warmer machine.
+    const order = i % 2 === 0 ? ['floor', 'sdk'] : ['sdk', 'floor'];
+    for (const kind of order) await onePage(kind, i);
+  }
+  return out;
+}
+
+/** (c): per round, a new tag (cold HTTP cache), then the same tag again (warm), each in a new tab. */
+async function benchLoad(run, { rounds }) {
+  const rows = { cold: [], warm: [] };
+  for (let i = 0; i < rounds; i++) {
+    const tag = `load-${process.pid}-${i}`;
+    for (const kind of ['cold', 'warm']) {
+      const page = await run.open(run.url('sdk.html', `bench-load-${kind}-${i}`, tag));
+      try {
+        await run.waitReady(page);
+        const r = await page.eval(`({
+          marks: B.marks,
+          doc: performance.getEntriesByType('navigation')[0].responseEnd,
+          js: B.resources('snk-rt-video-pc.js')[0] || null,
+          wasm: B.resources('snk_rt_video_pc_bg.wasm')[0] || null,
+        })`);
+        rows[kind].push({
+          wasmReady: r.marks.wasmReady,
+          links: r.marks.ready - r.marks.wasmReady,
+          total: r.marks.ready,
+          docEnd: r.doc,
+          jsStart: r.js ? r.js.startTime : NaN,
+          wasmStart: r.wasm ? r.wasm.startTime : NaN,
+          jsEnd: r.js ? r.js.responseEnd : NaN,
+          wasmEnd: r.wasm ? r.wasm.responseEnd : NaN,
+          jsBytes: r.js ? r.js.transferSize : NaN,
+          wasmBytes: r.wasm ? r.wasm.transferSize : NaN,
+        });
+      } finally {
+        await run.close(page);
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * (d): per page, `calls` pairs of calls: one answered through the SDK (timed
+ * in the page) and one answered by a bare fetch of the same request (URL,
+ * headers, and the SDK's body with that call's sid), so that the server does
+ * the same work for both; the order alternates. The SDK only sees the second
+ * call ring and end (the simulator hangs it up: 30017).
+ */
+async function benchAnswer(run, { rounds, calls }) {
+  const rows = [];
+  for (let i = 0; i < rounds; i++) {
+    const account = `bench-answer-${i}`;
+    const page = await run.open(run.url('sdk.html', account));
+    const js = JSON.stringify;
+    const answerUrl = `${run.sim.base}rtv/call/answer`;
+    let body = js({ systemCode: 'BENCH', account, sid: 'S-warm-up' });
+    const ring = async () => {
+      const { sid } = await run.control('call', { account });
+      await page.eval(`(B.events = B.events.filter((e) => e.type !== 'STATE_CHANGE'), true)`);
+      await page.eval(`B.seen('INCOMING_CALL', 'sid', ${js(sid)}).then(() => true)`);
+      return sid;
+    };
+    const ready = () => page.eval(`B.seen('STATE_CHANGE', 'state', 'ready').then(() => true)`);
+    const viaSdk = async () => {
+      const sid = await ring();
+      const r = await page.eval(`B.answerTimed(${js(sid)})`);
+      if (!r.rt) throw new Error('no Resource Timing entry for call/answer');
+      const log = await run.control(`log?account=${encodeURIComponent(account)}`);
+      const sent = log.filter((e) => e.path === 'rtv/call/answer').pop();
+      body = typeof sent.body === 'string' ? sent.body : js(sent.body);
+      await page.eval(`(B.events = B.events.filter((e) => e.type !== 'STATE_CHANGE'), true)`);
+      await page.eval(`B.rtv.hangUp(${js(sid)}).then(() => true)`);
+      await ready();
+      return r;
+    };
+    const bare = async () => {
+      const sid = await ring();
+      const ms = await page.eval(`B.bareFetch(${js(answerUrl)}, ${js(js({ ...JSON.parse(body), sid }))})`);
+      await run.control('hangup', { sid });
+      await ready();
+      return ms;
+    };
+    try {
+      await run.waitReady(page);
+      // Warms the CORS preflight cache for this URL (the timed requests then go without one).
+      await page.eval(`B.bareFetch(${js(answerUrl)}, ${js(body)})`);
+      await viaSdk(); // learns the SDK's exact body; not counted
+      for (let c = 0; c < calls; c++) {
+        let r;
+        let b;
+        if (c % 2 === 0) {
+          r = await viaSdk();
+          b = await bare();
+        } else {
+          b = await bare();
+          r = await viaSdk();
+        }
+        const total = r.tBusy - r.tCall;
+        rows.push({
+          toPost: r.rt.startTime - r.tCall,
+          post: r.rt.responseEnd - r.rt.startTime,
+          replyToBusy: r.tBusy - r.rt.responseEnd,
+          total,
+          bare: b,
+          overhead: total - b,
+        });
+      }
+    } finally {
+      await run.close(page);
+    }
+  }
+  return rows;
+}
+
+const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const kib = (x) => (Number.isFinite(x) ? `${(x / 1024).toFixed(0)} KiB` : '–');
+const mst = (fmt) => (s) => `${fmt(s.median)} / ${fmt(s.min)} / ${fmt(s.max)}`;
+
+/** The numbers of one run as rows `[what, median / min / max]`. */
+function summarize(push, load, answer, { n }) {
+  const rate = (ms) => ((n - 1) * 1000) / ms;
+  const floorRates = push.floor.flatMap((p) => p.times.map(rate));
+  const sdkRates = push.sdk.flatMap((p) => p.times.map(rate));
+  // SDK time / floor time of each round (median burst of each page).
+  const ratios = push.sdk.map((p, i) => median(p.times) / median(push.floor[i].times));
+  const firstBurst = (xs) => xs[1] - xs[0];
+  const perBurst = (xs) => (xs.length > 2 ? (xs[xs.length - 1] - xs[1]) / (xs.length - 2) : NaN);
+  const rows = [
+    ['(a) floor: bare EventSource + JSON.parse, msg/s', mst(f0)(stats(floorRates))],
+    ['(a) SDK: EventSource → wasm → next, msg/s', mst(f0)(stats(sdkRates))],
+    ['(a) SDK time / floor time (per page pair)', mst(f2)(stats(ratios))],
+    ['(b) floor JS heap retained, 1st burst', mst(kib)(stats(push.floor.map((p) => firstBurst(p.heap))))],
+    ['(b) floor JS heap retained, each later burst', mst(kib)(stats(push.floor.map((p) => perBurst(p.heap))))],
+    ['(b) SDK JS heap retained, 1st burst', mst(kib)(stats(push.sdk.map((p) => firstBurst(p.heap))))],
+    ['(b) SDK JS heap retained, each later burst', mst(kib)(stats(push.sdk.map((p) => perBurst(p.heap))))],
+    ['(b) SDK wasm memory growth, 1st burst', mst(kib)(stats(push.sdk.map((p) => firstBurst(p.wasm))))],
+    ['(b) SDK wasm memory growth, each later burst', mst(kib)(stats(push.sdk.map((p) => perBurst(p.wasm))))],
+    ['(b) SDK JS heap after ready (before bursts)', mst(kib)(stats(push.sdk.map((p) => p.heap[0])))],
+    ['(b) SDK wasm memory after ready', mst(kib)(stats(push.sdk.map((p) => p.wasm[0])))],
+  ];
+  const loadRows = [
+    ['navigation → page HTML loaded', (r) => r.docEnd],
+    ['navigation → .js requested', (r) => r.jsStart],
+    ['navigation → .js loaded', (r) => r.jsEnd],
+    ['navigation → .wasm requested', (r) => r.wasmStart],
+    ['navigation → .wasm loaded', (r) => r.wasmEnd],
+    ['.wasm loaded → RtVideo.ready', (r) => r.wasmReady - r.wasmEnd],
+    ['navigation → RtVideo.ready (script + wasm)', (r) => r.wasmReady],
+    ['RtVideo.ready → STATE_CHANGE ready (links)', (r) => r.links],
+    ['navigation → STATE_CHANGE ready', (r) => r.total],
+  ];
+  for (const kind of ['cold', 'warm']) {
+    for (const [what, f] of loadRows) rows.push([`(c) ${kind}: ${what}, ms`, mst(f1)(stats(load[kind].map(f)))]);
+  }
+  rows.push(
+    ['(d) answer() → POST issued, ms', mst(f2)(stats(answer.map((r) => r.toPost)))],
+    ['(d) the SDK\'s POST (fetch start → responseEnd), ms', mst(f2)(stats(answer.map((r) => r.post)))],
+    ['(d) reply (responseEnd) → STATE_CHANGE busy, ms', mst(f2)(stats(answer.map((r) => r.replyToBusy)))],
+    ['(d) answer() → STATE_CHANGE busy, ms', mst(f2)(stats(answer.map((r) => r.total)))],
+    ['(d) bare fetch of the same POST, ms', mst(f2)(stats(answer.map((r) => r.bare)))],
+    [
+      '(d) SDK overhead: median(answer() → busy) − median(bare), ms',
+      f2(median(answer.map((r) => r.total)) - median(answer.map((r) => r.bare))),
+    ],
+    ['(d) SDK overhead per pair: (answer() → busy) − bare, ms', mst(f2)(stats(answer.map((r) => r.overhead)))],
+  );
+  return rows;
+}
+
+/**
+ * Runs every part in one headless Chromium against one simulator; prints a
+ * table and resolves with `{ meta, rows, raw }`. Options: pages per part
+ * (`pages`), bursts per page (`bursts`), messages per burst (`n`).
+ */
+export async function benchBrowser({
+  pages = Number(process.env.BENCH_PAGES || 5),
+  bursts = Number(process.env.BENCH_BURSTS || 5),
+  n = Number(process.env.BENCH_N || 20000),
+  calls = Number(process.env.BENCH_CALLS || 6),
+  print = console.log,
+} = {}) {
+  for (const f of [path.join(PKG_DIR, 'dist', 'snk-rt-video-pc.js'), simBinary()]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: npm run build && cargo build -p rtv-sim`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (set RTV_CHROMIUM)`);
+  const t0 = Date.now();
+  const load0 = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const sim = await startSim(['--port', '0', '--exe-port', '0', '--www', PAGES_DIR, '--pkg', PKG_DIR], {
+    quiet: !process.env.RTV_SIM_VERBOSE,
+  });
+  const server = await startPages();
+  const browser = Browser.launch(CHROMIUM);
+  try {
+    const run = new Run(sim, server, browser);
+    const version = await browser.version();
+    const stamp = (await readFile(path.join(PKG_DIR, '.build-stamp'), 'utf8').catch(() => '?')).trim().slice(0, 12);
+    print(`headless ${version}, ${os.cpus().length} cores, pkg/ build stamp ${stamp}`);
+    print(`${pages} pages per part; (a)/(b) ${bursts} bursts of ${n} per page; (d) ${calls} calls per page`);
+    const push = await benchPush(run, { rounds: pages, bursts, n });
+    const load = await benchLoad(run, { rounds: pages });
+    const answer = await benchAnswer(run, { rounds: pages, calls });
+    const rows = summarize(push, load, answer, { n });
+    const width = Math.max(...rows.map((r) => r[0].length));
+    print(`${'what'.padEnd(width)}  median / min / max`);
+    for (const [what, v] of rows) print(`${what.padEnd(width)}  ${v}`);
+    const sdkErrors = push.sdk.map((p) => p.errors).filter((e) => Object.keys(e).length);
+    if (sdkErrors.length) print(`SDK error callbacks during bursts: ${JSON.stringify(sdkErrors)}`);
+    const load1 = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+    print(`(${((Date.now() - t0) / 1000).toFixed(1)} s; load average before ${load0}, after ${load1})`);
+    return {
+      meta: { chromium: version, cores: os.cpus().length, loadavg: [load0, load1], stamp, pages, bursts, n, calls, date: new Date().toISOString() },
+      rows,
+      raw: { push, load, answer },
+    };
+  } finally {
+    // cdp.mjs removes the profile right after the browser exits; a helper
+    // process may still be writing to it: then wait a moment and retry.
+    await browser.close().catch(async () => {
+      await sleep(1000);
+      rmSync(browser.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    });
+    await server.stop();
+    await sim.stop();
+    await sleep(0);
+  }
+}
+
+if (isMain(import.meta.url)) {
+  benchBrowser()
+    .then((r) => {
+      if (process.env.BENCH_JSON) console.log(JSON.stringify(r, null, 1));
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
