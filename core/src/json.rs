@@ -200,8 +200,9 @@ fn dedup_keys(m: &mut Vec<(String, Json)>) {
         return;
     }
     let mut order: Vec<usize> = (0..m.len()).collect();
-    // Stable: equal keys stay in source order.
-    order.sort_by(|&a, &b| m[a].0.cmp(&m[b].0));
+    // Equal keys stay in source order (the index breaks ties); unstable
+    // sorting is the smaller code in the wasm.
+    order.sort_unstable_by(|&a, &b| m[a].0.cmp(&m[b].0).then(a.cmp(&b)));
     let mut drop = vec![false; m.len()];
     let mut any = false;
     let mut g = 0;
