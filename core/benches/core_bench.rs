@@ -151,4 +151,30 @@ fn main() {
         "replayed id dropped: {:.0} ns/message",
         t.elapsed().as_nanos() as f64 / 1e6
     );
+
+    // Recording a trace (exportTrace()): the cost per push on the hot path,
+    // and of building the document of a full ring.
+    let opts = Json::parse(r#"{"systemCode":"S","account":"a1","profile":"dev"}"#).unwrap();
+    let mut trace = rtv_core::trace::Trace::new(0.0, 1, "bench", &opts, None);
+    let push = rtv_core::trace::Step::Input(Input::PushMessage {
+        id: Some("1".into()),
+        data: INCOMING.into(),
+    });
+    let n = 1_000_000;
+    let t = Instant::now();
+    for i in 0..n {
+        trace.record(i as f64, &push);
+    }
+    println!(
+        "trace record (199-byte push, ring full after {} entries): {:.0} ns/input",
+        rtv_core::trace::MAX_ENTRIES,
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+    let t = Instant::now();
+    let doc = trace.to_json().to_string();
+    println!(
+        "trace export of a full ring: {:.1} ms, {} KB",
+        t.elapsed().as_secs_f64() * 1e3,
+        doc.len() / 1024
+    );
 }
