@@ -5,6 +5,7 @@
 use crate::clock::epoch_ms;
 use crate::exe::{ExeMode, ExeOut, SnapshotFormat};
 use crate::jpeg;
+use crate::replay::Replay;
 use crate::reqlog::{Entry, Kind};
 use crate::sessions::Phase;
 use crate::state::Sim;
@@ -18,6 +19,7 @@ use base64::Engine;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::mpsc::unbounded_channel;
 
 /// Version the fake EXE reports in `hello`.
@@ -67,9 +69,14 @@ async fn serve(sim: Arc<Sim>, socket: WebSocket) {
                 Some(ExeOut::Crash) | None => vec![Reply::Close],
             },
             frame = stream.next() => match frame {
-                Some(Ok(Message::Text(t))) => handle(&mut sim.lock(), conn, t.as_str()),
+                Some(Ok(Message::Text(t))) => {
+                    let out = handle(&mut sim.lock(), conn, t.as_str(), Instant::now());
+                    sim.wake(); // a replayed reply may have scheduled frames
+                    out
+                }
                 Some(Ok(Message::Binary(b))) => {
-                    handle(&mut sim.lock(), conn, &format!("<{} binary bytes>", b.len()))
+                    let text = format!("<{} binary bytes>", b.len());
+                    handle(&mut sim.lock(), conn, &text, Instant::now())
                 }
                 Some(Ok(_)) => continue,
                 Some(Err(_)) | None => break,
@@ -135,7 +142,7 @@ fn stream_event(sid: &str, status: &str) -> Reply {
 }
 
 /// Handles one text frame of connection `conn`.
-fn handle(w: &mut World, conn: u64, text: &str) -> Vec<Reply> {
+fn handle(w: &mut World, conn: u64, text: &str, now: Instant) -> Vec<Reply> {
     let frame: Option<Value> = serde_json::from_str(text).ok().filter(Value::is_object);
     let cmd = frame
         .as_ref()
@@ -164,6 +171,15 @@ fn handle(w: &mut World, conn: u64, text: &str) -> Vec<Reply> {
         )];
     };
     let id = f["id"].clone();
+    let traced = |r: &&mut Replay| account.as_deref().is_some_and(|a| r.is_traced(a, None));
+    if let Some(text) = w
+        .replay
+        .as_mut()
+        .filter(traced)
+        .and_then(|r| r.exe_reply(now, &id))
+    {
+        return vec![Reply::Raw(text)];
+    }
     match cmd.as_str() {
         "hello" => vec![ok(&id, json!({ "exeVersion": EXE_VERSION }))],
         "start" => {

@@ -29,7 +29,22 @@ Control API (JSON; failures are 4xx {\"error\"}):
   POST /sim/auth {rejectTokens}                    tokens answered 401
   GET  /sim/log[?account=a] | POST /sim/log/clear {account?}
   GET|POST /sim/config {ringTimeoutMs?, recordingDelayMs?, pingIntervalMs?,
-                        heartbeatTimeoutMs?, maxCallMs?}";
+                        heartbeatTimeoutMs?, maxCallMs?}
+
+Replay mode (--replay trace.json, a page's rtVideo.exportTrace(); docs/TRACE.md):
+  plays the platform's side of the trace to a live page of the traced account
+  (options.account; options.systemCode when the request says one):
+  - push: the first subscribe starts the timeline; each recorded push (its SSE id
+    and data as recorded) comes at its time after the first pushOpened, divided by
+    --replay-speed; a reconnect gets what it missed after Last-Event-ID (frames at
+    or below it are not sent again); a pushDown drops the stream at its time and
+    subscribes are refused (recorded status, else 503) until the next pushOpened
+  - video/dispatch HTTP: the recorded replies in request order (status + body;
+    network -> 503, timeout -> no answer until the client gives up); the keepalive
+    offline report is not replayed; when the replies are used up, normal service
+  - fake EXE: a request with id N gets the recorded frame with \"id\": N; frames
+    without an id follow the reply they followed, after the recorded gap
+  Other accounts get the normal simulator; scripted customers are off.";
 
 /// Simulator of the real-time video platform for local development and tests:
 /// push channel (SSE), video service, dispatch service, scripted customers and
@@ -110,6 +125,15 @@ pub struct Flags {
     /// Token answered with 401 on subscribe and HTTP (repeatable; see also POST /sim/auth).
     #[arg(long = "reject-token", value_name = "TOKEN")]
     pub reject_token: Vec<String>,
+
+    /// Replay mode: play the platform's side of this trace (`rtv-trace/1`) to the traced
+    /// account (see below); scripted customers are off.
+    #[arg(long, value_name = "TRACE.json")]
+    pub replay: Option<PathBuf>,
+
+    /// Replay mode: recorded delays are divided by this factor (2 = twice as fast).
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    pub replay_speed: f64,
 }
 
 impl Flags {
@@ -133,6 +157,9 @@ impl Flags {
         }
         if !(0.0..=1.0).contains(&self.drop_rate) {
             return Err("--drop-rate must be between 0 and 1".into());
+        }
+        if !self.replay_speed.is_finite() || self.replay_speed <= 0.0 {
+            return Err("--replay-speed must be a factor > 0".into());
         }
         if self.replay_buffer == 0 {
             return Err("--replay-buffer must be at least 1".into());

@@ -17,6 +17,7 @@ mod jpeg;
 #[cfg(test)]
 mod model_tests;
 mod push;
+mod replay;
 mod reqlog;
 mod rng;
 mod routing;
@@ -41,10 +42,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use clap::Parser;
 use flags::{ms, Flags};
+use replay::{Plan, Replay};
 use state::Sim;
 use std::future::IntoFuture;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -100,7 +103,18 @@ async fn stop_signal() {
     }
 }
 
-async fn run(flags: Flags) -> Result<(), String> {
+/// The `--replay` trace, parsed (before anything listens, so a bad file stops us).
+fn load_replay(flags: &Flags) -> Result<Option<Replay>, String> {
+    let Some(file) = &flags.replay else {
+        return Ok(None);
+    };
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("--replay {}: {e}", file.display()))?;
+    let plan = Plan::parse(&text).map_err(|e| format!("--replay {}: {e}", file.display()))?;
+    Ok(Some(Replay::new(plan, flags.replay_speed)))
+}
+
+async fn run(flags: Flags, replay: Option<Replay>) -> Result<(), String> {
     let http = bind(&flags.host, flags.port, "http").await?;
     let exe = if flags.no_exe {
         None
@@ -110,6 +124,12 @@ async fn run(flags: Flags) -> Result<(), String> {
     let http_addr: SocketAddr = http.local_addr().map_err(|e| e.to_string())?;
     let base_url = format!("http://{http_addr}");
     let sim = Sim::new(&flags, base_url.clone());
+    let banner = replay.as_ref().map(|r| {
+        let file = flags.replay.as_deref().unwrap_or(Path::new("-"));
+        r.banner(&file.display().to_string())
+    });
+    let replaying = replay.is_some();
+    sim.lock().replay = replay;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let wait_stop = |mut rx: watch::Receiver<bool>| async move {
@@ -135,14 +155,15 @@ async fn run(flags: Flags) -> Result<(), String> {
     };
     println!("{line}");
     let _ = std::io::stdout().flush();
+    if let Some(banner) = banner {
+        say!("{banner}");
+    }
 
     // Timers of the model; agents that stop sending heartbeats go offline.
     let sweeper = tokio::spawn(state::drive(sim.clone()));
-    let customers = tokio::spawn(customers::run(
-        sim.clone(),
-        ms(flags.call_every),
-        flags.customers,
-    ));
+    // Replay mode: only the trace's platform talks to the traced account.
+    let call_every = if replaying { 0 } else { ms(flags.call_every) };
+    let customers = tokio::spawn(customers::run(sim.clone(), call_every, flags.customers));
 
     stop_signal().await;
     say!("shutting down");
@@ -176,6 +197,13 @@ fn main() -> ExitCode {
         eprintln!("rtv-sim: {e}");
         return ExitCode::from(2);
     }
+    let replay = match load_replay(&flags) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("rtv-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -187,7 +215,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(flags)) {
+    match runtime.block_on(run(flags, replay)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rtv-sim: {e}");

@@ -6,6 +6,7 @@
 use crate::agents::Presence;
 use crate::codes::{self, Code, FAILED};
 use crate::faults::{self, bearer};
+use crate::replay::HttpAnswer;
 use crate::reqlog::{Entry, Kind};
 use crate::sessions::AskKind;
 use crate::state::Sim;
@@ -72,8 +73,40 @@ async fn handle(sim: Arc<Sim>, path: String, headers: HeaderMap, body: Bytes) ->
     let Some(account) = account.filter(|a| !a.is_empty()) else {
         return codes::fail(FAILED);
     };
+    let system_code = body.get("systemCode").and_then(Value::as_str);
+    let recorded = sim
+        .lock()
+        .replay
+        .as_mut()
+        .filter(|r| r.is_traced(&account, system_code))
+        .and_then(|r| Some((r.take_http(&path, &body)?, r.replies_left())));
+    if let Some((answer, left)) = recorded {
+        crate::say!("replay {account}: recorded answer to {path} ({left} left)");
+        return replayed(answer).await;
+    }
     let outcome = sim.mutate(|w, now| run(w, now, &path, &account, &body));
     codes::envelope(outcome)
+}
+
+/// A recorded answer (`--replay`): status and body as recorded, 503 for a
+/// network failure, and for a time-out nothing until the client gives up.
+async fn replayed(answer: HttpAnswer) -> Response {
+    match answer {
+        HttpAnswer::Reply { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
+        HttpAnswer::Network => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "network failure (replayed)",
+        )
+            .into_response(),
+        HttpAnswer::Timeout => {
+            // The handler is dropped when the client aborts; this bounds the rest.
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            (StatusCode::GATEWAY_TIMEOUT, "time-out (replayed)").into_response()
+        }
+    }
 }
 
 /// The commands this service knows.

@@ -88,11 +88,22 @@ pub async fn subscribe(
             }
             ChannelMode::Normal | ChannelMode::Stall => {}
         }
-        w.touch(std::time::Instant::now(), &account);
+        let now = std::time::Instant::now();
+        let system_code = query.get("systemCode").map(String::as_str);
+        let traced = match w.replay_subscribe(now, &account, system_code, last.as_deref()) {
+            Ok(traced) => traced,
+            Err(refusal) => return refused(refusal),
+        };
+        w.touch(now, &account);
         let last_num = last.as_deref().and_then(|l| l.trim().parse::<u64>().ok());
         let (replay, rx) = w.push.subscribe(&account, last_num);
+        if traced {
+            // Frames already due go to this stream; the timer task plays the rest.
+            w.play_replay(now);
+        }
         (replay, rx, mode)
     };
+    sim.wake();
     crate::say!(
         "push {account}: stream opened (last id {last:?}, {} replayed)",
         replay.len()
@@ -117,6 +128,19 @@ pub async fn subscribe(
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// A subscribe refused during a replayed outage (`--replay`): the recorded
+/// status, a wrong content type, or 503 for a stream that failed without one.
+fn refused(r: crate::replay::Refusal) -> Response {
+    if r.wrong_type {
+        return (StatusCode::OK, "not an event stream (replayed)").into_response();
+    }
+    let status = r
+        .status
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    (status, "push channel down (replayed)").into_response()
 }
 
 /// The next bytes of a stream: pending replay, a live message, or a ping.

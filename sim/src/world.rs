@@ -12,6 +12,7 @@ use crate::exe::ExeHub;
 use crate::faults::Faults;
 use crate::flags::{ms, Flags};
 use crate::push::PushHub;
+use crate::replay::{Action, Refusal, Replay};
 use crate::reqlog::RequestLog;
 use crate::rng::Rng;
 use crate::say;
@@ -44,6 +45,8 @@ pub struct World {
     pub timers: Timers,
     /// `http://host:port` of this server, for media URLs.
     pub base_url: String,
+    /// The trace played to one account (`--replay`), if any.
+    pub replay: Option<Replay>,
     flag_reject_tokens: Vec<String>,
 }
 
@@ -68,6 +71,7 @@ impl World {
             drop_rate: flags.drop_rate,
             timers: Timers::default(),
             base_url,
+            replay: None,
             flag_reject_tokens: flags.reject_token.clone(),
         }
     }
@@ -114,15 +118,17 @@ impl World {
     /// the moment the next agent counts as silent.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let silence = self.agents.next_silence(self.timings.heartbeat_timeout_ms);
-        match (self.timers.next(), silence) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let replay = self.replay.as_ref().and_then(Replay::next_due);
+        [self.timers.next(), silence, replay]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Fires every timer due at `now` (routing after each), then marks
     /// silent agents offline.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.play_replay(now);
         while let Some(timer) = self.timers.pop_due(now) {
             self.fire(now, timer);
             self.route(now);
@@ -179,6 +185,46 @@ impl World {
             say!("agent {account}: silent, now offline");
             self.set_presence(now, &account, Presence::Offline);
             self.agents.mark_timed_out(&account);
+        }
+    }
+
+    /// A subscribe of `account` (`system_code`, Last-Event-ID `last`): when
+    /// it is the traced one, starts or checks the replay (`Ok(true)`), or
+    /// refuses it during a recorded outage.
+    pub fn replay_subscribe(
+        &mut self,
+        now: Instant,
+        account: &str,
+        system_code: Option<&str>,
+        last: Option<&str>,
+    ) -> Result<bool, Refusal> {
+        match self.replay.as_mut() {
+            Some(r) if r.is_traced(account, system_code) => r.subscribe(now, last).map(|()| true),
+            _ => Ok(false),
+        }
+    }
+
+    /// Plays what the replay has due at `now`: push frames (kept for
+    /// Last-Event-ID like any other), EXE frames, dropped streams.
+    pub fn play_replay(&mut self, now: Instant) {
+        let Some(r) = self.replay.as_mut() else {
+            return;
+        };
+        let account = r.account().to_string();
+        for action in r.take_due(now) {
+            match action {
+                Action::Push { id, data } => {
+                    let id = self.push.send_raw(&account, &data, id);
+                    say!("replay {account}: push {id} played");
+                }
+                Action::Exe(text) => {
+                    self.exe.send_raw(Some(&account), &text);
+                }
+                Action::DropPush => {
+                    let n = self.push.drop_streams(Some(&account));
+                    say!("replay {account}: push channel down ({n} streams dropped)");
+                }
+            }
         }
     }
 
