@@ -414,8 +414,11 @@ class RtVideoTab {
     if (m.to !== undefined && m.to !== me) return;
     switch (m.t) {
       case 'hello':
+        // Every tab keeps the list of the others, so that a follower that
+        // takes over knows at once whom to send events to (a follower's
+        // hello to the new leader would come too late for the first ones).
+        this._followers[m.from] = true;
         if (this._role === 'leader') {
-          this._followers[m.from] = true;
           this._post({ t: 'welcome', from: me, to: m.from, snap: this._real ? this._real.__snapshot() : null, ring: this._ring });
         }
         break;
@@ -424,6 +427,8 @@ class RtVideoTab {
         break;
       case 'leader':
         this._heard = Date.now();
+        // The leader is nobody's follower (and when it goes, it says nothing).
+        delete this._followers[m.from];
         if (this._role === 'leader' && m.from !== me) {
           // BroadcastChannel election only: two leaders; the older tab stays.
           if (m.born < this._born || (m.born === this._born && m.from < me)) this._stepDown();
@@ -434,6 +439,7 @@ class RtVideoTab {
         break;
       case 'welcome':
         this._heard = Date.now();
+        delete this._followers[m.from];
         this._follow(m.from);
         this._adoptView(m.snap, m.ring);
         break;
@@ -448,6 +454,7 @@ class RtVideoTab {
         if (this._role === 'leader') this._post({ t: 'leader', from: me, born: this._born });
         break;
       case 'abdicate':
+        delete this._followers[m.from];
         if (this._leader === m.from) {
           this._leader = null;
           this._heard = 0;

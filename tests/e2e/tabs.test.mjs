@@ -320,10 +320,14 @@ test('destroy() in one tab ends that tab only: a follower quietly, the leader by
     }, { ms: 3000, what: 'the remaining tab leads' });
     assert.equal(await f2.h.state(f2.id), 'ready');
     assert.deepEqual(await offlines(account), []);
+    // The new leader's quiet re-sync reports `ready` again; a call offered
+    // while that report is on its way is withdrawn by the platform, so wait.
+    await waitFor(async () => (await requests(account, 'dispatch/agent/state')).length >= 2, { what: 're-sync presence' });
     // A call still rings in the remaining tab; its destroy() is the last: offline.
     const { sid } = await env.sim.control('call', { account });
     await f2.h.waitEvent(f2.id, (e) => e.type === 'INCOMING_CALL' && e.data.sid === sid, 'INCOMING_CALL');
-    assert.ok((await f2.h.call(f2.id, 'refuse', sid)).ok);
+    const refused = await f2.h.call(f2.id, 'refuse', sid);
+    assert.ok(refused.ok, JSON.stringify(refused));
     assert.ok((await f2.h.destroy(f2.id)).ok);
     await waitFor(async () => (await offlines(account)).length === 1, { ms: 3000, what: 'offline after the last destroy()' });
     for (const t of tabs) t.h.assertNoPageErrors();
