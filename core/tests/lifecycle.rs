@@ -247,14 +247,17 @@ fn a_take_over_while_ringing_can_answer() {
 }
 
 #[test]
-fn a_take_over_when_ready_only_refreshes_presence() {
+fn a_take_over_when_ready_reports_nothing_and_heart_beats() {
     let snap = H::ready().agent.snapshot();
     let mut h = adopting(&snap);
     assert_eq!(h.state(), State::Ready);
     links_up(&mut h);
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
-    h.ok("agent/state");
+    // The platform still has the agent ready: a second report could withdraw
+    // a call being offered right now.
+    assert_eq!(h.http_count("agent/state"), 0);
     assert_eq!(h.state(), State::Ready);
+    assert_eq!(h.agent.invariant_violation(), None);
     assert!(h.events().is_empty(), "{:?}", h.events());
     // Heart-beats from now on.
     h.advance(20_000.0);

@@ -320,9 +320,10 @@ test('destroy() in one tab ends that tab only: a follower quietly, the leader by
     }, { ms: 3000, what: 'the remaining tab leads' });
     assert.equal(await f2.h.state(f2.id), 'ready');
     assert.deepEqual(await offlines(account), []);
-    // The new leader's quiet re-sync reports `ready` again; a call offered
-    // while that report is on its way is withdrawn by the platform, so wait.
-    await waitFor(async () => (await requests(account, 'dispatch/agent/state')).length >= 2, { what: 're-sync presence' });
+    // The new leader's quiet re-sync asks session/current and reports no
+    // presence again (which could withdraw a call offered meanwhile).
+    await waitFor(async () => (await requests(account, 'rtv/session/current')).length >= 2, { what: 're-sync' });
+    assert.equal((await requests(account, 'dispatch/agent/state')).length, 1);
     // A call still rings in the remaining tab; its destroy() is the last: offline.
     const { sid } = await env.sim.control('call', { account });
     await f2.h.waitEvent(f2.id, (e) => e.type === 'INCOMING_CALL' && e.data.sid === sid, 'INCOMING_CALL');

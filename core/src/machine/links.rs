@@ -366,6 +366,14 @@ impl Agent {
                 self.connected(State::Wait);
                 true
             }
+            // Ready or resting, as the platform still knows (no tab reported
+            // `offline`): reporting it again could withdraw a call being
+            // offered right now, so nothing is sent.
+            (State::Ready | State::Leave, None, None) => {
+                let state = self.state;
+                self.connected(state);
+                true
+            }
             // The call ended while no tab led: stop it, report `ready` below.
             (State::Busy, Some(_), None) => {
                 self.end_call(true);
