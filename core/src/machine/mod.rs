@@ -410,3 +410,121 @@ impl Agent {
 pub(crate) fn destroyed() -> SdkError {
     SdkError::new(ErrorCode::Destroyed, "RtVideo 实例已销毁 (destroyed)")
 }
+
+#[cfg(test)]
+mod oracle_tests {
+    //! `invariant_violation` is the oracle of the property tests
+    //! (tests/props.rs) and of the trace replay (examples/replay.rs): it must
+    //! name every broken invariant, or those checks pass vacuously. A correct
+    //! build never reaches a broken state, so these tests make one by hand.
+    //! Written for the survivors of a mutation run (docs/mutants.md).
+
+    use super::*;
+
+    fn agent() -> Agent {
+        let cfg = Json::parse(r#"{"systemCode":"SYS","account":"a1","profile":"dev"}"#).unwrap();
+        Agent::new(Config::from_json(&cfg).unwrap(), 0.0, 1)
+    }
+
+    fn connected(state: State, call: Option<Call>) -> Agent {
+        let mut a = agent();
+        a.state = state;
+        a.sync = Sync::Done;
+        a.call = call;
+        a
+    }
+
+    fn ringing() -> Call {
+        Call::ringing("S-1", Ring::Incoming, Json::Null)
+    }
+
+    fn in_call() -> Call {
+        Call {
+            ring: None,
+            ..ringing()
+        }
+    }
+
+    #[test]
+    fn consistent_states_pass() {
+        assert_eq!(agent().invariant_violation(), None);
+        assert_eq!(connected(State::Ready, None).invariant_violation(), None);
+        assert_eq!(connected(State::Leave, None).invariant_violation(), None);
+        assert_eq!(
+            connected(State::Wait, Some(ringing())).invariant_violation(),
+            None
+        );
+        assert_eq!(
+            connected(State::Busy, Some(in_call())).invariant_violation(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_call_that_does_not_fit_the_state_is_named() {
+        for (state, call) in [
+            (State::Ready, Some(in_call())),
+            (State::Leave, Some(ringing())),
+            (State::Disconnected, Some(in_call())),
+            (State::Wait, None),
+            (State::Wait, Some(in_call())),
+            (State::Busy, None),
+            (State::Busy, Some(ringing())),
+        ] {
+            let v = connected(state, call.clone()).invariant_violation();
+            assert!(
+                v.as_deref().is_some_and(|v| v.starts_with("state ")),
+                "{state} with {call:?}: {v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn finished_but_connected_is_named() {
+        let mut a = connected(State::Ready, None);
+        a.finished = true;
+        assert_eq!(
+            a.invariant_violation().as_deref(),
+            Some("finished but not disconnected")
+        );
+        a.state = State::Disconnected;
+        assert_eq!(a.invariant_violation(), None);
+    }
+
+    #[test]
+    fn connected_before_the_sync_ended_is_named_unless_adopting() {
+        for sync in [
+            Sync::Idle { retry_at: None },
+            Sync::Session(1),
+            Sync::Presence(2),
+        ] {
+            let mut a = connected(State::Ready, None);
+            a.sync = sync;
+            let v = a.invariant_violation();
+            assert!(
+                v.as_deref()
+                    .is_some_and(|v| v.starts_with("connected with sync")),
+                "{sync:?}: {v:?}"
+            );
+            // A take-over keeps the adopted state while its quiet sync runs.
+            a.adopting = true;
+            assert_eq!(a.invariant_violation(), None, "{sync:?}");
+        }
+        // Disconnected: the sync may be anywhere.
+        let mut a = agent();
+        a.sync = Sync::Session(1);
+        assert_eq!(a.invariant_violation(), None);
+    }
+
+    #[test]
+    fn an_adopted_state_is_consistent_before_its_sync() {
+        let cfg = Json::parse(r#"{"systemCode":"SYS","account":"a1","profile":"dev"}"#).unwrap();
+        let snap =
+            Json::parse(r#"{"state":"ready","wantLeave":false,"lastId":"4","call":null}"#).unwrap();
+        let a = Agent::with_snapshot(Config::from_json(&cfg).unwrap(), 0.0, 1, Some(&snap));
+        assert_eq!(a.state(), State::Ready);
+        assert!(a.adopting);
+        assert_ne!(a.sync, Sync::Done);
+        assert_eq!(a.invariant_violation(), None);
+    }
+}
