@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::{opts, H, INCOMING};
+use common::{H, INCOMING};
 use rtv_core::json::Json;
-use rtv_core::{Agent, EventType, Input, Method, Output, State};
+use rtv_core::{EventType, Input, Method, Output, State};
 
 fn is_open(o: &Output) -> bool {
     matches!(o, Output::OpenPush { .. } | Output::OpenExe { .. })
@@ -22,23 +22,6 @@ fn state_changes(h: &H) -> Vec<(String, String)> {
             (s("from"), s("state"))
         })
         .collect()
-}
-
-/// An agent that takes over from `snap` (what the leading tab sent last).
-fn adopting(snap: &Json) -> H {
-    let mut h = H::new();
-    h.agent = Agent::with_snapshot(opts(""), 0.0, 7, Some(snap));
-    h.log.clear();
-    h.seen = 0;
-    h.drain();
-    h
-}
-
-/// Opens both links of `h` and answers `hello`.
-fn links_up(h: &mut H) {
-    h.input(Input::PushOpened);
-    h.input(Input::ExeOpened);
-    h.reply_exe("hello", true, r#"{"exeVersion":"t"}"#);
 }
 
 #[test]
@@ -95,7 +78,7 @@ fn shown_again_it_resyncs_as_after_an_outage() {
         "both links at once: {out:?}"
     );
     assert_eq!(h.state(), State::Disconnected);
-    links_up(&mut h);
+    h.links_up();
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
     let st = h.http_req("agent/state").unwrap();
     assert!(st.body.contains(r#""state":"ready""#), "{}", st.body);
@@ -117,7 +100,7 @@ fn shown_again_mid_call_recovers_the_call() {
     let mut h = H::busy("S-1");
     h.input(Input::PageHide);
     h.input(Input::Resume);
-    links_up(&mut h);
+    h.links_up();
     let starts = h.exe_count("start");
     h.reply_http(
         "session/current",
@@ -137,7 +120,7 @@ fn shown_again_after_rest_it_comes_back_in_leave() {
     let mut h = H::leave();
     h.input(Input::PageHide);
     h.input(Input::Resume);
-    links_up(&mut h);
+    h.links_up();
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
     assert!(h
         .http_req("agent/state")
@@ -154,7 +137,7 @@ fn a_take_over_keeps_the_call_without_a_state_change() {
     old.push(50203, "S-1", r#"{"url":"http://x/r.mp4"}"#);
     let snap = old.agent.snapshot();
     assert_eq!(old.agent.last_push_id(), Some("2"));
-    let mut h = adopting(&snap);
+    let mut h = H::adopting(&snap);
     assert_eq!(h.state(), State::Busy);
     let url = h
         .take()
@@ -165,7 +148,7 @@ fn a_take_over_keeps_the_call_without_a_state_change() {
         })
         .unwrap();
     assert!(url.ends_with("&lastEventId=2"), "{url}");
-    links_up(&mut h);
+    h.links_up();
     // Back in a call: the new EXE link is told to start it again.
     assert_eq!(
         h.exe_req("start").unwrap().get("sid"),
@@ -209,8 +192,8 @@ fn a_take_over_keeps_the_call_without_a_state_change() {
 #[test]
 fn a_take_over_after_the_call_ended_reports_ready() {
     let snap = H::busy("S-1").agent.snapshot();
-    let mut h = adopting(&snap);
-    links_up(&mut h);
+    let mut h = H::adopting(&snap);
+    h.links_up();
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
     assert_eq!(
         state_changes(&h),
@@ -230,9 +213,9 @@ fn a_take_over_while_ringing_can_answer() {
     let mut old = H::ready();
     old.push(50200, "S-9", INCOMING);
     let snap = old.agent.snapshot();
-    let mut h = adopting(&snap);
+    let mut h = H::adopting(&snap);
     assert_eq!(h.state(), State::Wait);
-    links_up(&mut h);
+    h.links_up();
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
     assert_eq!(
         h.http_count("agent/state"),
@@ -249,9 +232,9 @@ fn a_take_over_while_ringing_can_answer() {
 #[test]
 fn a_take_over_when_ready_reports_nothing_and_heart_beats() {
     let snap = H::ready().agent.snapshot();
-    let mut h = adopting(&snap);
+    let mut h = H::adopting(&snap);
     assert_eq!(h.state(), State::Ready);
-    links_up(&mut h);
+    h.links_up();
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
     // The platform still has the agent ready: a second report could withdraw
     // a call being offered right now.
@@ -267,7 +250,7 @@ fn a_take_over_when_ready_reports_nothing_and_heart_beats() {
 #[test]
 fn a_take_over_whose_links_stay_down_goes_disconnected_after_the_grace_period() {
     let snap = H::busy("S-1").agent.snapshot();
-    let mut h = adopting(&snap);
+    let mut h = H::adopting(&snap);
     h.advance(5_001.0);
     assert_eq!(h.state(), State::Disconnected);
     assert_eq!(h.agent.invariant_violation(), None);
@@ -277,7 +260,7 @@ fn a_take_over_whose_links_stay_down_goes_disconnected_after_the_grace_period() 
 fn a_recover_snapshot_goes_disconnected_first() {
     let mut snap = H::ready().agent.snapshot();
     snap.set("recover", Json::Bool(true));
-    let mut h = adopting(&snap);
+    let mut h = H::adopting(&snap);
     assert_eq!(
         state_changes(&h),
         [("ready".to_string(), "disconnected".to_string())]
@@ -295,7 +278,7 @@ fn a_snapshot_that_does_not_hold_together_starts_afresh() {
         r#"{"state":"nonsense"}"#,
         r#"[]"#,
     ] {
-        let h = adopting(&Json::parse(bad).unwrap());
+        let h = H::adopting(&Json::parse(bad).unwrap());
         assert_eq!(h.state(), State::Disconnected, "{bad}");
         assert!(h.events().is_empty(), "{bad}");
         assert_eq!(h.agent.invariant_violation(), None, "{bad}");

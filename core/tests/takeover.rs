@@ -5,32 +5,16 @@
 
 mod common;
 
-use common::{opts, H, STREAMS};
+use common::{H, STREAMS};
 use rtv_core::json::Json;
-use rtv_core::{Agent, EventType, Input, Method, State};
-
-/// An agent that takes over from `snap` (what the leading tab sent last).
-fn adopting(snap: &Json) -> H {
-    let mut h = H::new();
-    h.agent = Agent::with_snapshot(opts(""), 0.0, 7, Some(snap));
-    h.log.clear();
-    h.seen = 0;
-    h.drain();
-    h
-}
-
-fn links_up(h: &mut H) {
-    h.input(Input::PushOpened);
-    h.input(Input::ExeOpened);
-    h.reply_exe("hello", true, r#"{"exeVersion":"t"}"#);
-}
+use rtv_core::{EventType, Method, State};
 
 #[test]
 fn another_active_session_is_a_recovery() {
     let snap = H::busy("S-1").agent.snapshot();
-    let mut h = adopting(&snap);
+    let mut h = H::adopting(&snap);
     assert_eq!(h.state(), State::Busy);
-    links_up(&mut h);
+    h.links_up();
     h.reply_http(
         "session/current",
         r#"{"code":0,"msg":"ok","data":{"sid":"S-2","role":"owner","streams":{"pushUrl":"p9"}}}"#,
@@ -54,8 +38,8 @@ fn another_active_session_is_a_recovery() {
 #[test]
 fn the_same_session_goes_on_quietly() {
     let snap = H::busy("S-1").agent.snapshot();
-    let mut h = adopting(&snap);
-    links_up(&mut h);
+    let mut h = H::adopting(&snap);
+    h.links_up();
     h.reply_http(
         "session/current",
         r#"{"code":0,"msg":"ok","data":{"sid":"S-1","role":"owner","streams":{"pushUrl":"p9"}}}"#,
@@ -72,8 +56,8 @@ fn the_same_session_goes_on_quietly() {
 #[test]
 fn a_push_during_the_quiet_sync_is_handled_at_once() {
     let snap = H::ready().agent.snapshot();
-    let mut h = adopting(&snap);
-    links_up(&mut h);
+    let mut h = H::adopting(&snap);
+    h.links_up();
     assert!(
         h.http_req("session/current").is_some(),
         "quiet sync running"
@@ -94,8 +78,8 @@ fn an_accept_sent_by_the_old_leader_still_counts() {
         if accepted {
             old.call(Method::AcceptChangePerson, r#"{"sid":"S-1"}"#);
         }
-        let mut h = adopting(&old.agent.snapshot());
-        links_up(&mut h);
+        let mut h = H::adopting(&old.agent.snapshot());
+        h.links_up();
         h.ok("session/current");
         assert_eq!(h.state(), State::Wait);
         // A fresh id: the old leader delivered id 1 (the 20100).
@@ -124,7 +108,7 @@ fn a_take_over_keeps_every_kind_of_ring() {
     ] {
         let mut old = H::ready();
         old.push(ask, "S-1", r#"{"from":"a2"}"#);
-        let mut h = adopting(&old.agent.snapshot());
+        let mut h = H::adopting(&old.agent.snapshot());
         assert_eq!(h.state(), State::Wait, "{ask}");
         assert!(allows(&mut h, method, r#"{"sid":"S-1"}"#, path), "{ask}");
     }
@@ -138,7 +122,7 @@ fn a_take_over_keeps_the_role_and_what_is_pending() {
     old.call(Method::AcceptAddPerson, r#"{"sid":"S-1"}"#);
     old.ok("add/accept");
     old.push(50202, "S-1", STREAMS);
-    let mut h = adopting(&old.agent.snapshot());
+    let mut h = H::adopting(&old.agent.snapshot());
     assert_eq!(h.state(), State::Busy);
     let c = h.call(Method::HangUp, r#""S-1""#);
     assert_eq!(h.rejected_code(c), Json::str("INVALID_STATE"));
@@ -157,7 +141,7 @@ fn a_take_over_keeps_the_role_and_what_is_pending() {
     old.push(20201, "S-1", r#"{"newer":"a3"}"#);
     old.call(Method::AskAddPerson, r#"{"sid":"S-1","newer":"a4"}"#);
     old.ok("add/ask");
-    let mut h = adopting(&old.agent.snapshot());
+    let mut h = H::adopting(&old.agent.snapshot());
     let body = r#"{"sid":"S-1","newer":"a2"}"#;
     assert!(allows(
         &mut h,

@@ -4,10 +4,10 @@
 //
 //   node --test --test-concurrency=1 tests/e2e/logs.test.mjs
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startSim, waitFor } from './support/sim.mjs';
-import { startStatic } from './support/static.mjs';
+import { waitFor } from './support/sim.mjs';
+import { faultSuite } from './support/faults.mjs';
 import { Harness } from './support/harness.mjs';
 
 // `+`, `/` and `=` change under URL encoding: every form must stay out.
@@ -22,17 +22,8 @@ const CUSTOMER = {
 };
 const LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO |WARN |ERROR|DEBUG) \S/;
 
-const env = { sim: null, server: null, browser: null };
-before(async () => {
-  env.sim = await startSim();
-  env.server = await startStatic();
-  env.browser = await launchBrowser();
-});
-after(async () => {
-  await env.browser?.close();
-  await env.server?.stop();
-  await env.sim?.stop();
-});
+// One simulator, static server and browser per file (support/faults.mjs).
+const env = faultSuite();
 
 async function agent(account, extra = {}) {
   const h = await Harness.open(env.browser.context, env.server);

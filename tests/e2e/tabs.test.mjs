@@ -5,23 +5,14 @@
 //
 //   node --test --test-concurrency=1 tests/e2e/tabs.test.mjs
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startSim, waitFor } from './support/sim.mjs';
-import { startStatic } from './support/static.mjs';
+import { launchBrowser, waitFor } from './support/sim.mjs';
+import { faultSuite } from './support/faults.mjs';
 import { Harness, fastOptions } from './support/harness.mjs';
 
-const env = { sim: null, server: null, browser: null };
-before(async () => {
-  env.sim = await startSim();
-  env.server = await startStatic();
-  env.browser = await launchBrowser();
-});
-after(async () => {
-  await env.browser?.close();
-  await env.server?.stop();
-  await env.sim?.stop();
-});
+// One simulator, static server and browser per file (support/faults.mjs).
+const env = faultSuite();
 
 const ZERO = { subscriptions: 0, subscribesTotal: 0, exeLinks: 0, exeHellos: 0 };
 async function links(account) {

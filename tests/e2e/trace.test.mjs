@@ -4,26 +4,17 @@
 //
 //   node --test --test-concurrency=1 tests/e2e/trace.test.mjs
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, startSim, waitFor, ROOT, OUT_DIR } from './support/sim.mjs';
-import { startStatic } from './support/static.mjs';
+import { waitFor, ROOT, OUT_DIR } from './support/sim.mjs';
+import { faultSuite } from './support/faults.mjs';
 import { Harness } from './support/harness.mjs';
 
-const env = { sim: null, server: null, browser: null };
-before(async () => {
-  env.sim = await startSim();
-  env.server = await startStatic();
-  env.browser = await launchBrowser();
-});
-after(async () => {
-  await env.browser?.close();
-  await env.server?.stop();
-  await env.sim?.stop();
-});
+// One simulator, static server and browser per file (support/faults.mjs).
+const env = faultSuite();
 
 async function agent(account, extra = {}, speed = 1) {
   const h = await Harness.open(env.browser.context, env.server, { speed });

@@ -297,3 +297,22 @@ impl H {
         h
     }
 }
+
+impl H {
+    /// An agent that takes over from `snap` (what the leading tab sent last).
+    pub fn adopting(snap: &Json) -> H {
+        let mut h = H::new();
+        h.agent = Agent::with_snapshot(opts(""), 0.0, 7, Some(snap));
+        h.log.clear();
+        h.seen = 0;
+        h.drain();
+        h
+    }
+
+    /// Opens both links and answers `hello`.
+    pub fn links_up(&mut self) {
+        self.input(Input::PushOpened);
+        self.input(Input::ExeOpened);
+        self.reply_exe("hello", true, r#"{"exeVersion":"t"}"#);
+    }
+}
