@@ -51,6 +51,46 @@ function describeCustomer(c, keep) {
 }
 
 /**
+ * A copy of a trace document (schema rtv-trace/1, docs/TRACE.md) in which
+ * the members of every `customer` object in the recorded frames are masked
+ * unless `keep`. The core records the texts it was given; masking happens
+ * here, on export.
+ */
+function traceCopy(doc, keep) {
+  if (!doc) return null;
+  var out = JSON.parse(JSON.stringify(doc));
+  if (keep) return out;
+  (out.entries || []).forEach(function (en) {
+    var i = en['in'];
+    var f = !i ? null : i.k === 'push' ? 'data' : i.k === 'exe' ? 'text' : i.k === 'http' ? 'body' : null;
+    if (f && typeof i[f] === 'string' && i[f].indexOf('customer') >= 0) {
+      try {
+        i[f] = JSON.stringify(JSON.parse(i[f]), traceMasker(false));
+      } catch (e) {
+        // Not JSON, or nested deeper than JSON.stringify can recurse.
+        i[f] = '(masked: ' + i[f].length + ' characters)';
+      }
+    }
+  });
+  return out;
+}
+
+function traceMasker(keep) {
+  return function (k, v) {
+    if (keep || k !== 'customer' || !v || typeof v !== 'object' || Array.isArray(v)) return v;
+    var out = {};
+    Object.keys(v).forEach(function (ck) {
+      var x = v[ck];
+      if (typeof x !== 'string') out[ck] = x;
+      else if (ck === 'name') out[ck] = maskName(x);
+      else if ((ck === 'phone' || ck === 'mobile') && x.length >= 7) out[ck] = maskPhone(x);
+      else out[ck] = maskTail(x);
+    });
+    return out;
+  };
+}
+
+/**
  * A function that removes `token` from any text: raw, URL-encoded (both
  * encodeURIComponent and the SDK's stricter form), any `token=` query value,
  * and `Bearer` credentials.
@@ -94,6 +134,7 @@ class LogRing {
   /** `options`: the instance's options (for the token and `logPersonalData`). */
   constructor(options) {
     this._lines = [];
+    this._start = 0; // entries before this index were dropped (compacted in batches)
     this._chars = 0;
     this._dropped = 0;
     this._redact = tokenRedactor(options && options.token);
@@ -106,11 +147,19 @@ class LogRing {
    */
   add(level, text) {
     var msg = String(text);
-    this._lines.push([Date.now(), level, msg]);
+    var lines = this._lines;
+    lines.push([Date.now(), level, msg]);
     this._chars += msg.length + 32;
-    while (this._lines.length > LOG_MAX_ENTRIES || this._chars > LOG_MAX_CHARS) {
-      this._chars -= this._lines.shift()[2].length + 32;
+    while (lines.length - this._start > LOG_MAX_ENTRIES || this._chars > LOG_MAX_CHARS) {
+      this._chars -= lines[this._start][2].length + 32;
+      lines[this._start++] = null;
       this._dropped += 1;
+    }
+    // `shift()` per entry would move the whole ring on every push once it
+    // is full; dropped entries are cut off in one go instead.
+    if (this._start > 1024 && this._start * 2 > lines.length) {
+      this._lines = lines.slice(this._start);
+      this._start = 0;
     }
   }
 
@@ -125,7 +174,7 @@ class LogRing {
   text() {
     var self = this;
     var head = this._dropped ? new Date().toISOString() + ' INFO  (' + this._dropped + ' older entries dropped)\n' : '';
-    var body = this._lines.map(function (e) {
+    var body = this._lines.slice(this._start).map(function (e) {
       return self._line(e);
     });
     return head + body.join('\n') + (body.length ? '\n' : '');

@@ -131,11 +131,13 @@ class RtVideoTab {
   /**
    * The trace of the wasm instance this tab runs (schema rtv-trace/1,
    * docs/TRACE.md): the core's inputs with their times, for
-   * `cargo run -p rtv-core --example replay`. `null` in a tab that does not
-   * lead (the leading tab holds the links, and so the trace).
+   * `cargo run -p rtv-core --example replay`, customers masked unless
+   * `logPersonalData`. `null` in a tab that does not lead (the leading tab
+   * holds the links, and so the trace).
    */
   exportTrace() {
-    return this._role === 'leader' && this._real ? this._real.__trace() : null;
+    if (this._role !== 'leader' || !this._real) return null;
+    return traceCopy(this._real.__trace(), this._logs.keepPersonal);
   }
 
   /** Delivers an event to the page and notes it in the ring. */
@@ -306,6 +308,11 @@ class RtVideoTab {
     var inner = {
       next: function (ev) {
         self._leaderEvent(ev);
+      },
+      // The wasm side calls this instead of `next` when given: it saves the
+      // object and two member writes per event across the boundary.
+      __event: function (type, data) {
+        self._leaderEvent({ type: type, data: data });
       },
       error: function (err) {
         if (self._quiet) return;

@@ -9,8 +9,8 @@
 //
 // Steps: set-up (no browser) → cargo build (release, wasm32, MVP) → drop the
 // `target_features` section → wasm-bindgen twice (web, no-modules) → wasm-opt
-// -Oz + lowering to the MVP (cached by content) → check that both .wasm are
-// MVP → the files from pkg-template/ → sizes. The package is assembled in target/ and moved
+// -Oz + lowering to the MVP (cached by content) → short import names → check
+// that both .wasm are MVP → the files from pkg-template/ → sizes. The package is assembled in target/ and moved
 // into place at the end, so a failed build leaves the previous pkg/ intact.
 // When the wasm, the templates, the constants and these scripts are unchanged,
 // pkg/ is left as it is (a stamp file records the inputs).
@@ -22,6 +22,7 @@ import { ROOT, capture, isMain, logger, run, runMain, secs } from './lib/proc.mj
 import * as files from './lib/package-files.mjs';
 import { writeSizes } from './lib/sizes.mjs';
 import { checkFeatures, optimizeInPlace } from './lib/wasm-opt.mjs';
+import { renameInGlue, shortenImports } from './lib/wasm-imports.mjs';
 import { withoutCustomSection } from './lib/wasm-sections.mjs';
 import { setup } from './setup.mjs';
 
@@ -128,6 +129,15 @@ async function assemble(consts, version, hash) {
   renameSync(path.join(glueDir, WASM), path.join(dist, WASM));
   const cachedB = await optimizeInPlace(path.join(dist, WASM));
   log(`wasm-opt -Oz: ${cachedA && cachedB ? 'cached' : secs(Date.now() - t)}`);
+  // Short import names in each .wasm and the glue that goes with it
+  // (scripts/lib/wasm-imports.mjs).
+  const shorten = (wasmFile, glueFile) => {
+    const r = shortenImports(readFileSync(wasmFile));
+    writeFileSync(wasmFile, r.bytes);
+    writeFileSync(glueFile, renameInGlue(readFileSync(glueFile, 'utf8'), r));
+  };
+  shorten(path.join(STAGE, WASM), path.join(STAGE, `${files.OUT_NAME}.js`));
+  shorten(path.join(dist, WASM), path.join(glueDir, `${files.OUT_NAME}.js`));
   // A toolchain or dependency upgrade must not raise the minimum engine silently.
   await checkFeatures(path.join(STAGE, WASM));
   await checkFeatures(path.join(dist, WASM));

@@ -10,11 +10,10 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, JSON};
+use js_sys::{Function, Object};
 use rtv_core::error::{ErrorCode, SdkError};
-use rtv_core::json::Json;
-use rtv_core::trace::{Step, Trace};
-use rtv_core::{Agent, CallId, HttpOutcome, Input, LogLevel, Millis, Output, ReqId};
+use rtv_core::trace::Trace;
+use rtv_core::{CallId, LogLevel, Millis, ReqId};
 use wasm_bindgen::JsValue;
 use web_sys::console;
 
@@ -25,7 +24,12 @@ use crate::web::http::{self, InFlight};
 use crate::web::page::PageListeners;
 use crate::web::sse::PushLink;
 use crate::web::timer::{self, Timeout};
-use crate::web::Inputs;
+use crate::web::value::{set_member, with_key};
+use crate::web::{HttpOutcome, Input, Inputs, Js};
+
+/// The core over JS values.
+pub(crate) type Agent = rtv_core::Agent<Js>;
+type Output = rtv_core::Output<Js>;
 
 /// The page's observer: `this` for the calls, and its three optional functions.
 pub(crate) struct Observer {
@@ -35,6 +39,9 @@ pub(crate) struct Observer {
     pub complete: Option<Function>,
     /// Internal (pkg-template/tabs.js): `__log(level, text)` for the log ring.
     pub log: Option<Function>,
+    /// Internal (pkg-template/tabs.js): `__event(type, data)`, called
+    /// instead of `next({type, data})` when given (fewer calls into JS).
+    pub event: Option<Function>,
 }
 
 /// One `RtVideo` instance behind its JS handle.
@@ -68,7 +75,7 @@ struct Inner {
     /// `destroy()` promises waiting for `complete()`.
     waiters: Vec<Function>,
     /// Every input and timer firing, for `exportTrace()` (rtv_core::trace).
-    trace: Trace,
+    trace: Trace<Js>,
 }
 
 /// How the web layer reaches the driver: a `Weak`, so closures held by the
@@ -108,7 +115,7 @@ impl Sink {
             let spent = d.with_inner(|i| {
                 let t = i.timer.take();
                 let now = timer::now();
-                i.trace.record(now, &Step::Timer);
+                i.trace.timer(now);
                 i.agent.handle_timeout(now);
                 t
             });
@@ -126,7 +133,7 @@ impl Driver {
         agent: Agent,
         observer: Observer,
         managed: bool,
-        trace: Trace,
+        trace: Trace<Js>,
     ) -> Rc<Driver> {
         let console_level = agent.config().log_level;
         let d = Rc::new_cyclic(|me: &Weak<Driver>| Driver {
@@ -179,18 +186,19 @@ impl Driver {
         self.completed.get()
     }
 
-    /// The trace document (`exportTrace()`), as JSON text.
-    pub(crate) fn trace_text(&self) -> Option<String> {
+    /// The trace document (`exportTrace()`; the JS side masks and
+    /// stringifies it).
+    pub(crate) fn trace_doc(&self) -> JsValue {
         self.inner
             .try_borrow()
             .ok()
-            .map(|i| i.trace.to_json().to_string())
+            .map_or(JsValue::NULL, |i| i.trace.to_value().0)
     }
 
-    /// What another tab needs to take over (`Agent::snapshot`), as JS.
+    /// What another tab needs to take over (`Agent::snapshot`).
     pub(crate) fn snapshot(&self) -> JsValue {
-        self.with_inner(|i| i.agent.snapshot().to_string())
-            .map_or(JsValue::NULL, |t| to_js(&t))
+        self.with_inner(|i| i.agent.snapshot().0)
+            .unwrap_or(JsValue::NULL)
     }
 
     /// The current state string.
@@ -228,7 +236,7 @@ impl Driver {
         if self
             .with_inner(|i| {
                 let now = timer::now();
-                i.trace.record(now, &Step::Input(input.clone()));
+                i.trace.input(now, &input);
                 i.agent.handle_input(now, input)
             })
             .is_some()
@@ -253,17 +261,29 @@ impl Driver {
     fn perform(self: &Rc<Self>, out: Output) {
         match out {
             Output::Event { kind, data } => {
-                let v = to_js(&format!(
-                    "{{\"type\":\"{}\",\"data\":{data}}}",
-                    kind.as_str()
-                ));
+                // The payload the core built (for a push: the object
+                // JSON.parse made), never re-serialized.
+                if let Some(f) = &self.observer.event {
+                    if !self.completed.get() && !self.dead.get() {
+                        with_key(kind.as_str(), |t| {
+                            if let Err(e) = f.call2(&self.observer.this, t, &data.0) {
+                                console::error_2(
+                                    &JsValue::from_str("RtVideo: observer.next threw:"),
+                                    &e,
+                                );
+                            }
+                        });
+                    }
+                    return;
+                }
+                let v: JsValue = Object::new().into();
+                with_key(kind.as_str(), |t| set_member(&v, "type", t));
+                set_member(&v, "data", &data.0);
                 self.notify(self.observer.next.as_ref(), "next", &v);
             }
-            Output::Error(e) => self.notify(
-                self.observer.error.as_ref(),
-                "error",
-                &to_js(&e.to_json().to_string()),
-            ),
+            Output::Error(e) => {
+                self.notify(self.observer.error.as_ref(), "error", &e.to_value::<Js>().0)
+            }
             Output::Settle { call, result } => {
                 let entry = self.with_inner(|i| {
                     i.calls
@@ -273,10 +293,8 @@ impl Driver {
                 });
                 if let Some((_, resolve, reject)) = entry.flatten() {
                     let _ = match result {
-                        Ok(v) => resolve.call1(&JsValue::UNDEFINED, &to_js(&v.to_string())),
-                        Err(r) => {
-                            reject.call1(&JsValue::UNDEFINED, &to_js(&r.to_json().to_string()))
-                        }
+                        Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v.0),
+                        Err(r) => reject.call1(&JsValue::UNDEFINED, &r.to_value::<Js>().0),
                     };
                 }
             }
@@ -316,8 +334,8 @@ impl Driver {
                 }
             }
             Output::CloseExe => drop(self.with_inner(|i| i.exe.take())),
-            Output::ExeSend(text) => {
-                let _ = self.with_inner(|i| i.exe.as_ref().map(|l| l.send(&text)));
+            Output::ExeSend(frame) => {
+                let _ = self.with_inner(|i| i.exe.as_ref().map(|l| l.send(&frame)));
             }
             Output::Log { level, msg } => {
                 if level <= self.console_level {
@@ -325,11 +343,9 @@ impl Driver {
                 }
                 let ring = level <= LogLevel::Info && !self.completed.get();
                 if let (Some(f), true) = (&self.observer.log, ring) {
-                    let _ = f.call2(
-                        &self.observer.this,
-                        &JsValue::from_str(level_name(level)),
-                        &JsValue::from_str(&msg),
-                    );
+                    with_key(level_name(level), |lv| {
+                        let _ = f.call2(&self.observer.this, lv, &JsValue::from_str(&msg));
+                    });
                 }
             }
             Output::Complete => self.complete(),
@@ -383,11 +399,9 @@ impl Driver {
         };
         drop((push, exe, timer, page, fetches));
         // The core settles every call before completing; this is a safety net.
-        let gone = to_js(
-            &SdkError::new(ErrorCode::Destroyed, "RtVideo 实例已销毁 (destroyed)")
-                .to_json()
-                .to_string(),
-        );
+        let gone = SdkError::new(ErrorCode::Destroyed, "RtVideo 实例已销毁 (destroyed)")
+            .to_value::<Js>()
+            .0;
         for (_, _, reject) in calls {
             let _ = reject.call1(&JsValue::UNDEFINED, &gone);
         }
@@ -426,7 +440,13 @@ impl Inner {
         } else {
             self.agent.poll_timeout()
         };
-        if want != self.timer.as_ref().map(|t| t.0) {
+        // A deadline that only moved later (the ping-silence watchdog moves
+        // with every push) keeps the armed timer: it fires early, the core
+        // finds nothing due, and the next drain arms the new deadline. One
+        // setTimeout per deadline instead of one per message.
+        let armed = self.timer.as_ref().map(|t| t.0);
+        let keep = matches!((want, armed), (Some(w), Some(a)) if a <= w);
+        if !keep && want != armed {
             self.timer = want.map(|at| {
                 let sink = self.sink.clone();
                 (
@@ -439,40 +459,14 @@ impl Inner {
     }
 }
 
-/// What the constructor throws: an `Error` whose own members are the
-/// payload's (`code`, `msg`). Errors handed to callbacks and promises stay
-/// plain `{code, msg, ...}` objects (SPEC §1; docs/DECISIONS.md D54).
-pub(crate) fn error_value(payload: &Json) -> JsValue {
-    let msg = payload
-        .get("msg")
-        .and_then(Json::as_str)
-        .unwrap_or_default();
+/// What the constructor throws: an `Error` whose own members are `code`
+/// and `msg`. Errors handed to callbacks and promises stay plain
+/// `{code, msg, ...}` objects (SPEC §1; docs/DECISIONS.md D54).
+pub(crate) fn error_value(code: &'static str, msg: &str) -> JsValue {
     let e: JsValue = js_sys::Error::new(msg).into();
-    if let Json::Obj(members) = payload {
-        for (k, v) in members {
-            let _ = js_sys::Reflect::set(&e, &JsValue::from_str(k), &to_js(&v.to_string()));
-        }
-    }
+    set_member(&e, "code", &JsValue::from_str(code));
+    set_member(&e, "msg", &JsValue::from_str(msg));
     e
-}
-
-/// A JSON text as a JS value (`JSON.parse`; the core's JSON is always valid).
-pub(crate) fn to_js(json: &str) -> JsValue {
-    JSON::parse(json).unwrap_or(JsValue::NULL)
-}
-
-/// A value as the core's JSON. `undefined`/`null` are `Null`; a value JSON
-/// cannot carry (a function, a BigInt, a cyclic object) becomes `false`, which
-/// every method rejects as a mistyped argument.
-pub(crate) fn json_of(v: &JsValue) -> Json {
-    if v.is_undefined() || v.is_null() {
-        return Json::Null;
-    }
-    JSON::stringify(v)
-        .ok()
-        .and_then(|s| s.as_string())
-        .and_then(|s| Json::parse(&s).ok())
-        .unwrap_or(Json::Bool(false))
 }
 
 fn level_name(level: LogLevel) -> &'static str {

@@ -9,7 +9,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use rtv_core::Input;
+use crate::web::Input;
 
 use crate::live;
 use crate::web::timer::Timeout;

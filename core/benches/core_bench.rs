@@ -3,18 +3,32 @@
 
 use std::time::Instant;
 
-use rtv_core::json::Json;
-use rtv_core::{Agent, Config, HttpOutcome, Input, Method, Output};
+use rtv_core::{Agent, Config, Frame, HttpOutcome, Input, Method, Output, Value};
+use serde_json::Value as Json;
 
 const INCOMING: &str = r#"{"msgType":50200,"sid":"S-ID","data":{"customer":{"name":"张三","phone":"13800000000","policyNo":"P2026001"},"streams":{"pushUrl":"rtmp://127.0.0.1/live/a","playUrls":["rtmp://127.0.0.1/live/b"]}}}"#;
 
-fn agent() -> Agent {
-    let o = Json::parse(r#"{"systemCode":"S","account":"a1","profile":"dev"}"#).unwrap();
-    Agent::new(Config::from_json(&o).unwrap(), 0.0, 1)
+fn config() -> Config {
+    let o: Json =
+        serde_json::from_str(r#"{"systemCode":"S","account":"a1","profile":"dev"}"#).unwrap();
+    Config::from_value(&o).unwrap()
+}
+
+fn agent() -> Agent<Json> {
+    Agent::new(config(), 0.0, 1)
+}
+
+/// A text as the browser hands it over: parsed once, with its length.
+fn frame(text: &str) -> Frame<Json> {
+    Frame {
+        value: Some(serde_json::from_str(text).unwrap()),
+        text: Json::from(text),
+        len: text.encode_utf16().count(),
+    }
 }
 
 /// Answers every HTTP request OK and every EXE request OK; returns outputs seen.
-fn pump(a: &mut Agent, now: f64) -> usize {
+fn pump(a: &mut Agent<Json>, now: f64) -> usize {
     let mut n = 0;
     let mut replies = Vec::new();
     while let Some(o) = a.poll_output() {
@@ -24,19 +38,18 @@ fn pump(a: &mut Agent, now: f64) -> usize {
                 id: r.id,
                 outcome: HttpOutcome::Response {
                     status: 200,
-                    body: r#"{"code":0,"msg":"ok","data":null}"#.into(),
+                    body: frame(r#"{"code":0,"msg":"ok","data":null}"#),
                 },
             }),
-            Output::ExeSend(t) => {
-                let id = Json::parse(&t)
-                    .unwrap()
-                    .get("id")
-                    .unwrap()
-                    .as_i64()
-                    .unwrap();
-                replies.push(Input::ExeText(format!(
-                    r#"{{"id":{id},"ok":true,"data":{{}}}}"#
-                )));
+            Output::ExeSend(f) => {
+                let id = f["id"].clone();
+                let reply = serde_json::json!({"id": id, "ok": true, "data": {}});
+                let len = reply.to_string().encode_utf16().count();
+                replies.push(Input::ExeText(Frame {
+                    text: Json::from(reply.to_string()),
+                    value: Some(reply),
+                    len,
+                }));
             }
             _ => {}
         }
@@ -48,48 +61,17 @@ fn pump(a: &mut Agent, now: f64) -> usize {
     n
 }
 
-/// A push whose `data` has `keys` members (~11 bytes each): the parser must
-/// stay linear in the key count (80,000 keys fit the 1 MiB frame limit).
-fn wide_push(keys: usize) -> String {
-    let members: Vec<String> = (0..keys).map(|i| format!("\"k{i:06}\":{i}")).collect();
-    format!(
-        r#"{{"msgType":50204,"sid":"S-1","data":{{"url":"u",{}}}}}"#,
-        members.join(",")
-    )
-}
-
 fn main() {
-    // JSON parse of wide objects: time per key must not grow with the width.
-    for keys in [1_000usize, 10_000, 80_000] {
-        let text = wide_push(keys);
-        let reps = (200_000 / keys).max(3);
-        let t = Instant::now();
-        let mut n = 0;
-        for _ in 0..reps {
-            n += Json::parse(&text).map(|v| v.to_string().len()).unwrap_or(0);
-        }
-        let per_key = t.elapsed().as_nanos() as f64 / (reps * keys) as f64;
-        println!(
-            "json parse, {keys:>6} keys ({} KB): {per_key:>7.1} ns/key  [{n}]",
-            text.len() / 1024
-        );
-    }
-    // JSON parse of a typical 50200 message.
-    let iters = 200_000;
-    let t = Instant::now();
-    let mut keep = 0;
-    for _ in 0..iters {
-        keep += Json::parse(INCOMING)
-            .map(|v| v.is_obj() as usize)
-            .unwrap_or(0);
-    }
-    let per = t.elapsed().as_nanos() as f64 / iters as f64;
-    println!(
-        "json parse 50200 message ({} bytes): {per:.0} ns/op ({keep} ok)",
-        INCOMING.len()
-    );
-
-    // Full call cycles through the state machine.
+    // Full call cycles through the state machine. The texts are parsed
+    // outside the core, as in the browser: one template, a fresh `sid` each.
+    let Frame {
+        value: Some(incoming),
+        text: incoming_text,
+        len: incoming_len,
+    } = frame(INCOMING)
+    else {
+        unreachable!()
+    };
     let mut a = agent();
     a.handle_input(0.0, Input::PushOpened);
     a.handle_input(0.0, Input::ExeOpened);
@@ -105,7 +87,15 @@ fn main() {
             now,
             Input::PushMessage {
                 id: Some((2 * i + 1).to_string()),
-                data: INCOMING.replace("S-ID", &sid),
+                data: {
+                    let mut v = incoming.clone();
+                    v["sid"] = Json::string(&sid);
+                    Frame {
+                        value: Some(v),
+                        text: incoming_text.clone(),
+                        len: incoming_len,
+                    }
+                },
             },
         );
         outputs += pump(&mut a, now);
@@ -114,7 +104,7 @@ fn main() {
             Input::Call {
                 call: i,
                 method: Method::Answer,
-                arg: Json::Str(sid.clone()),
+                arg: Json::string(&sid),
             },
         );
         outputs += pump(&mut a, now);
@@ -122,7 +112,7 @@ fn main() {
             now,
             Input::PushMessage {
                 id: Some((2 * i + 2).to_string()),
-                data: format!(r#"{{"msgType":30017,"sid":"{sid}","data":{{}}}}"#),
+                data: frame(&format!(r#"{{"msgType":30017,"sid":"{sid}","data":{{}}}}"#)),
             },
         );
         outputs += pump(&mut a, now);
@@ -136,13 +126,14 @@ fn main() {
     );
 
     // Duplicate-id storm: replays are dropped before decoding.
+    let replay = frame(INCOMING);
     let t = Instant::now();
     for _ in 0..1_000_000 {
         a.handle_input(
             0.0,
             Input::PushMessage {
                 id: Some("1".into()),
-                data: INCOMING.into(),
+                data: replay.clone(),
             },
         );
     }
@@ -154,16 +145,15 @@ fn main() {
 
     // Recording a trace (exportTrace()): the cost per push on the hot path,
     // and of building the document of a full ring.
-    let opts = Json::parse(r#"{"systemCode":"S","account":"a1","profile":"dev"}"#).unwrap();
-    let mut trace = rtv_core::trace::Trace::new(0.0, 1, "bench", &opts, None);
-    let push = rtv_core::trace::Step::Input(Input::PushMessage {
+    let mut trace = rtv_core::trace::Trace::<Json>::new(0.0, 1, "bench", &config(), None);
+    let push = Input::PushMessage {
         id: Some("1".into()),
-        data: INCOMING.into(),
-    });
+        data: frame(INCOMING),
+    };
     let n = 1_000_000;
     let t = Instant::now();
     for i in 0..n {
-        trace.record(i as f64, &push);
+        trace.input(i as f64, &push);
     }
     println!(
         "trace record (199-byte push, ring full after {} entries): {:.0} ns/input",
@@ -171,7 +161,7 @@ fn main() {
         t.elapsed().as_nanos() as f64 / n as f64
     );
     let t = Instant::now();
-    let doc = trace.to_json().to_string();
+    let doc = trace.to_value().to_string();
     println!(
         "trace export of a full ring: {:.1} ms, {} KB",
         t.elapsed().as_secs_f64() * 1e3,

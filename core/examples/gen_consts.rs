@@ -11,7 +11,6 @@
 
 use rtv_core::consts::consts_js;
 use rtv_core::error::ErrorCode;
-use rtv_core::json::Json;
 use rtv_core::{EventType, MsgType, State};
 
 /// One `NAME: value` entry of a table in the literal.
@@ -127,10 +126,10 @@ fn main() {
         .collect();
     println!(
         "{}",
-        Json::obj([
-            ("js", Json::str(js)),
-            ("dts", Json::str(dts)),
-            ("errorCodes", Json::str(error_codes.concat())),
-        ])
+        serde_json::json!({
+            "js": js,
+            "dts": dts,
+            "errorCodes": error_codes.concat(),
+        })
     );
 }

@@ -11,9 +11,9 @@
 
 use std::process::ExitCode;
 
-use rtv_core::json::Json;
-use rtv_core::trace::{steps_of, Step, SCHEMA};
-use rtv_core::{Agent, Config, Output};
+use rtv_core::trace::{input_value, steps_of, Step, SCHEMA};
+use rtv_core::{Agent, Config, Frame, Output};
+use serde_json::{json, Value as Json};
 
 fn fail(msg: &str) -> ExitCode {
     eprintln!("replay: {msg}");
@@ -30,34 +30,33 @@ fn main() -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(&format!("{path}: {e}")),
     };
-    let doc = match Json::parse(&text) {
+    let doc: Json = match serde_json::from_str(&text) {
         Ok(d) => d,
         Err(e) => return fail(&format!("{path}: not JSON ({e})")),
     };
     if doc.get("schema").and_then(Json::as_str) != Some(SCHEMA) {
         return fail(&format!("{path}: not a {SCHEMA} document"));
     }
-    let config = match doc.get("options").map(Config::from_json) {
+    let config = match doc.get("options").map(Config::from_value) {
         Some(Ok(c)) => c,
         Some(Err(e)) => return fail(&e.msg),
         None => return fail("no options"),
     };
     let seed: u64 = match doc.get("seed") {
-        Some(Json::Arr(halves)) if halves.len() == 2 => match (&halves[0], &halves[1]) {
-            (Json::Num(hi), Json::Num(lo)) => ((*hi as u64) << 32) | (*lo as u64),
-            _ => 0,
-        },
+        Some(Json::Array(halves)) if halves.len() == 2 => {
+            match (halves[0].as_f64(), halves[1].as_f64()) {
+                (Some(hi), Some(lo)) => ((hi as u64) << 32) | (lo as u64),
+                _ => 0,
+            }
+        }
         _ => 0,
     };
-    let start = match doc.get("start") {
-        Some(Json::Num(n)) => *n,
-        _ => 0.0,
-    };
-    let snapshot = doc.get("snapshot").filter(|s| **s != Json::Null);
-    let dropped = match doc.get("dropped") {
-        Some(Json::Num(n)) => *n as usize,
-        _ => 0,
-    };
+    let start = doc.get("start").and_then(Json::as_f64).unwrap_or(0.0);
+    let snapshot = doc.get("snapshot").filter(|s| !s.is_null());
+    let dropped = doc
+        .get("dropped")
+        .and_then(Json::as_f64)
+        .map_or(0, |n| n as usize);
     if dropped > 0 && !events_only {
         println!(
             "note: the first {dropped} entries were dropped (bounded trace); the replay starts \
@@ -66,14 +65,11 @@ fn main() -> ExitCode {
     }
     let mut agent = Agent::with_snapshot(config, start, seed, snapshot);
     let mut broken = 0;
-    let mut report = |t: f64, agent: &mut Agent| {
+    let mut report = |t: f64, agent: &mut Agent<Json>| {
         while let Some(out) = agent.poll_output() {
             match out {
                 Output::Event { kind, data } if events_only => {
-                    println!(
-                        "{}",
-                        Json::obj([("type", Json::str(kind.as_str())), ("data", data)])
-                    );
+                    println!("{}", json!({"type": kind.as_str(), "data": data}));
                 }
                 _ if events_only => {}
                 Output::Event { kind, data } => {
@@ -82,7 +78,10 @@ fn main() -> ExitCode {
                 Output::Error(e) => println!("{t:>10.1}  error  {} {}", e.code.as_str(), e.msg),
                 Output::Settle { call, result } => match result {
                     Ok(v) => println!("{t:>10.1}  settle #{call} ok {v}"),
-                    Err(r) => println!("{t:>10.1}  settle #{call} rejected {}", r.to_json()),
+                    Err(r) => println!(
+                        "{t:>10.1}  settle #{call} rejected {}",
+                        r.to_value::<Json>()
+                    ),
                 },
                 Output::Http(r) => println!(
                     "{t:>10.1}  http   #{} {}{} {}",
@@ -106,21 +105,25 @@ fn main() -> ExitCode {
         }
     };
     report(0.0, &mut agent);
-    for (t, step) in steps_of(&doc) {
+    // The trace keeps texts; the core has no parser: serde_json reads them,
+    // as JSON.parse did in the page.
+    let parse = |text: &str| Frame {
+        value: serde_json::from_str(text).ok(),
+        text: Json::from(text),
+        len: text.encode_utf16().count(),
+    };
+    for (t, step) in steps_of(&doc, &parse) {
         match step {
             Step::Timer => agent.handle_timeout(start + t),
             Step::Elided { kind, len } => {
                 // Too long to keep: the core saw it, the replay cannot.
                 if !events_only {
-                    println!("{t:>10.1}  <-     ({kind} of {len} bytes, not kept: skipped)");
+                    println!("{t:>10.1}  <-     ({kind} of {len} characters, not kept: skipped)");
                 }
             }
             Step::Input(i) => {
                 if !events_only {
-                    println!(
-                        "{t:>10.1}  <-     {}",
-                        rtv_core::trace::input_json(&i, true)
-                    );
+                    println!("{t:>10.1}  <-     {}", input_value(&i));
                 }
                 agent.handle_input(start + t, i);
             }

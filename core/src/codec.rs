@@ -4,46 +4,55 @@
 
 use crate::consts::MsgType;
 use crate::error::{ErrorCode, SdkError};
-use crate::json::Json;
+use crate::value::{Frame, Shape, Value};
 
 /// A well-formed push message.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PushMsg {
+pub struct PushMsg<V> {
     /// The code.
     pub msg_type: MsgType,
     /// The session it is about.
     pub sid: String,
     /// The `data` object (`{}` when absent for codes that carry nothing).
-    pub data: Json,
+    pub data: V,
 }
 
 fn bad(what: String) -> SdkError {
     SdkError::new(ErrorCode::BadMessage, what)
 }
 
-fn need_str(data: &Json, field: &str, code: MsgType) -> Result<(), SdkError> {
-    match data.get(field) {
-        Some(Json::Str(_)) => Ok(()),
-        _ => Err(bad(format!("push {code}: data.{field} must be a string"))),
+fn need<V: Value>(
+    data: &V,
+    field: &'static str,
+    shape: Shape,
+    code: MsgType,
+) -> Result<(), SdkError> {
+    if data.shape_of(field) == Some(shape) {
+        return Ok(());
+    }
+    let what = if shape == Shape::Str {
+        "a string"
+    } else {
+        "an object"
+    };
+    Err(bad(format!("push {code}: data.{field} must be {what}")))
+}
+
+/// The parsed value of a frame, or `BAD_MESSAGE` naming what it should be.
+fn object_of<V: Value>(frame: Frame<V>, what: &str) -> Result<V, SdkError> {
+    match frame.value {
+        Some(value) if value.is_obj() => Ok(value),
+        Some(_) => Err(bad(format!("{what} must be an object"))),
+        None => Err(bad(format!("{what} is not JSON"))),
     }
 }
 
-fn need_obj(data: &Json, field: &str, code: MsgType) -> Result<(), SdkError> {
-    match data.get(field) {
-        Some(Json::Obj(_)) => Ok(()),
-        _ => Err(bad(format!("push {code}: data.{field} must be an object"))),
-    }
-}
-
-impl PushMsg {
-    /// Decodes the SSE `data` text of a default event.
-    pub fn decode(text: &str) -> Result<PushMsg, SdkError> {
-        let v = Json::parse(text).map_err(|e| bad(format!("push data is not JSON: {e}")))?;
-        if !v.is_obj() {
-            return Err(bad("push data must be an object".into()));
-        }
+impl<V: Value> PushMsg<V> {
+    /// Checks a default event's parsed `data` (SPEC §4.1, §5).
+    pub fn decode(frame: Frame<V>) -> Result<PushMsg<V>, SdkError> {
+        let v = object_of(frame, "push data")?;
         let msg_type = match v.get("msgType") {
-            Some(n @ Json::Num(_)) => n
+            Some(n) if n.shape() == Shape::Num => n
                 .as_i64()
                 .map(MsgType)
                 .ok_or_else(|| bad("msgType must be an integer".into()))?,
@@ -55,10 +64,10 @@ impl PushMsg {
                 ErrorCode::UnknownMsgType,
                 format!("unknown msgType {}", msg_type.0),
             )
-            .with("msgType", Json::Num(msg_type.0 as f64)));
+            .with("msgType", msg_type.0 as f64));
         }
-        let sid = match v.get("sid") {
-            Some(Json::Str(s)) if !s.is_empty() => s.clone(),
+        let sid = match v.str_of("sid") {
+            Some(s) if !s.is_empty() => s,
             _ => {
                 return Err(bad(format!(
                     "push {msg_type}: sid must be a non-empty string"
@@ -66,24 +75,25 @@ impl PushMsg {
             }
         };
         let data = match v.get("data") {
-            Some(d @ Json::Obj(_)) => d.clone(),
-            None | Some(Json::Null) => Json::Obj(Vec::new()),
+            Some(d) if d.is_obj() => d,
+            None => V::object(),
+            Some(d) if d.is_null() => V::object(),
             Some(_) => return Err(bad(format!("push {msg_type}: data must be an object"))),
         };
         match msg_type {
             MsgType::INCOMING_CALL
             | MsgType::STAFF_CHANGE_LIVE_SRC
-            | MsgType::PARTICIPATOR_LIVE_SRC => need_obj(&data, "streams", msg_type)?,
-            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => need_str(&data, "url", msg_type)?,
+            | MsgType::PARTICIPATOR_LIVE_SRC => need(&data, "streams", Shape::Obj, msg_type)?,
+            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => need(&data, "url", Shape::Str, msg_type)?,
             MsgType::STAFF_CHANGE_ASK
             | MsgType::STAFF_CHANGE_CALL_BACK_CANCEL
             | MsgType::ADDPARTICIPATOR_ASK
-            | MsgType::ADDPARTICIPATOR_CANCEL => need_str(&data, "from", msg_type)?,
+            | MsgType::ADDPARTICIPATOR_CANCEL => need(&data, "from", Shape::Str, msg_type)?,
             MsgType::STAFF_CHANGE_CALL_BACK_ACCEPT
             | MsgType::STAFF_CHANGE_CALL_BACK_REJECT
             | MsgType::ADDPARTICIPATOR_CALL_BACK_ACCEPT
             | MsgType::ADDPARTICIPATOR_CALL_BACK_REJECT
-            | MsgType::ADDPARTICIPATOR_DEL => need_str(&data, "newer", msg_type)?,
+            | MsgType::ADDPARTICIPATOR_DEL => need(&data, "newer", Shape::Str, msg_type)?,
             _ => {}
         }
         Ok(PushMsg {
@@ -93,11 +103,12 @@ impl PushMsg {
         })
     }
 
-    /// Event payload: every member of `data`, then `sid` and `msgType`.
-    pub fn payload(&self) -> Json {
+    /// Event payload: the parsed `data` object itself (not a copy: it is
+    /// the page's from here on), with `sid` and `msgType` set on it.
+    pub fn payload(&self) -> V {
         let mut o = self.data.clone();
-        o.set("sid", Json::str(self.sid.clone()));
-        o.set("msgType", Json::Num(self.msg_type.0 as f64));
+        o.set("sid", V::string(&self.sid));
+        o.set("msgType", V::number(self.msg_type.0 as f64));
         o
     }
 }
@@ -150,48 +161,49 @@ impl Dedup {
 
 /// The `{code, msg, data}` envelope of every HTTP answer.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Envelope {
+pub struct Envelope<V> {
     /// 0 = success, else a business code.
     pub code: i64,
     /// The server's text, if any.
     pub msg: Option<String>,
-    /// The payload (`Null` when absent).
-    pub data: Json,
+    /// The payload (`null` when absent).
+    pub data: V,
 }
 
-impl Envelope {
-    /// Decodes a body; anything else is `BAD_RESPONSE`.
-    pub fn decode(body: &str) -> Result<Envelope, SdkError> {
+impl<V: Value> Envelope<V> {
+    /// Checks a parsed body; anything else is `BAD_RESPONSE`.
+    pub fn decode(body: Frame<V>) -> Result<Envelope<V>, SdkError> {
         let badr = |w: &str| {
             SdkError::new(
                 ErrorCode::BadResponse,
                 format!("response is not the {{code,msg,data}} envelope: {w}"),
             )
         };
-        let v = Json::parse(body).map_err(|e| badr(&e.to_string()))?;
-        if !v.is_obj() {
-            return Err(badr("not an object"));
-        }
+        let v = match body.value {
+            Some(value) if value.is_obj() => value,
+            Some(_) => return Err(badr("not an object")),
+            None => return Err(badr("not JSON")),
+        };
         let code = v
             .get("code")
-            .and_then(Json::as_i64)
+            .and_then(|c| c.as_i64())
             .ok_or_else(|| badr("code must be an integer"))?;
-        let msg = match v.get("msg") {
-            Some(Json::Str(s)) if !s.is_empty() => Some(s.clone()),
-            None | Some(Json::Null) | Some(Json::Str(_)) => None,
+        let msg = match v.get("msg").map(|m| (m.shape(), m)) {
+            Some((Shape::Str, m)) => m.as_string().filter(|s| !s.is_empty()),
+            None | Some((Shape::Null, _)) => None,
             Some(_) => return Err(badr("msg must be a string")),
         };
         Ok(Envelope {
             code,
             msg,
-            data: v.get("data").cloned().unwrap_or(Json::Null),
+            data: v.get("data").unwrap_or_else(V::null),
         })
     }
 }
 
 /// A frame from the EXE.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ExeFrame {
+pub enum ExeFrame<V> {
     /// A reply to request `id`.
     Reply {
         /// Request id.
@@ -199,47 +211,43 @@ pub enum ExeFrame {
         /// Success?
         ok: bool,
         /// `data` on success.
-        data: Json,
-        /// `code` on failure (number or string as sent).
-        code: Json,
+        data: V,
+        /// `code` on failure (number or string as sent; absent: `None`).
+        code: Option<crate::error::Extra>,
         /// `msg` on failure.
         msg: String,
     },
     /// An unsolicited frame (`event` member); the whole frame is kept.
-    Event(Json),
+    Event(V),
 }
 
-impl ExeFrame {
-    /// Decodes a text frame.
-    pub fn decode(text: &str) -> Result<ExeFrame, SdkError> {
-        let v = Json::parse(text).map_err(|e| bad(format!("EXE frame is not JSON: {e}")))?;
-        if !v.is_obj() {
-            return Err(bad("EXE frame must be an object".into()));
-        }
+impl<V: Value> ExeFrame<V> {
+    /// Checks a parsed frame.
+    pub fn decode(frame: Frame<V>) -> Result<ExeFrame<V>, SdkError> {
+        let v = object_of(frame, "EXE frame")?;
         if let Some(id) = v.get("id") {
             let id = id
                 .as_i64()
                 .filter(|n| *n >= 0)
                 .ok_or_else(|| bad("EXE reply id must be a non-negative integer".into()))?;
-            let ok = match v.get("ok") {
-                Some(Json::Bool(b)) => *b,
-                _ => return Err(bad("EXE reply needs a boolean ok".into())),
-            };
-            let msg = v
-                .get("msg")
-                .and_then(Json::as_str)
-                .unwrap_or("")
-                .to_string();
+            let ok = v
+                .get("ok")
+                .and_then(|b| b.as_bool())
+                .ok_or_else(|| bad("EXE reply needs a boolean ok".into()))?;
+            let code = v.get("code").and_then(|c| match c.shape() {
+                Shape::Num => c.as_f64().map(crate::error::Extra::Num),
+                _ => c.as_string().map(crate::error::Extra::Str),
+            });
             return Ok(ExeFrame::Reply {
                 id: id as u64,
                 ok,
-                data: v.get("data").cloned().unwrap_or(Json::Null),
-                code: v.get("code").cloned().unwrap_or(Json::Null),
-                msg,
+                data: v.get("data").unwrap_or_else(V::null),
+                code,
+                msg: v.str_of("msg").unwrap_or_default(),
             });
         }
-        match v.get("event") {
-            Some(Json::Str(_)) => Ok(ExeFrame::Event(v)),
+        match v.shape_of("event") {
+            Some(Shape::Str) => Ok(ExeFrame::Event(v)),
             _ => Err(bad("EXE frame has neither id nor event".into())),
         }
     }
@@ -270,35 +278,45 @@ pub fn snapshot_data_url(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value as J;
+
+    /// A text as the browser would hand it over.
+    fn f(text: &str) -> Frame<J> {
+        Frame {
+            value: serde_json::from_str(text).ok(),
+            text: J::from(text),
+            len: text.len(),
+        }
+    }
 
     #[test]
     fn strict_push_types() {
-        let m = PushMsg::decode(r#"{"msgType":50200,"sid":"S-1","data":{"customer":{"name":"张三"},"streams":{"pushUrl":"p","playUrls":[]}}}"#).unwrap();
+        let m = PushMsg::decode(f(r#"{"msgType":50200,"sid":"S-1","data":{"customer":{"name":"张三"},"streams":{"pushUrl":"p","playUrls":[]}}}"#)).unwrap();
         assert_eq!(m.msg_type, MsgType::INCOMING_CALL);
-        assert_eq!(m.payload().get("sid"), Some(&Json::str("S-1")));
-        let e = PushMsg::decode(r#"{"msgType":"50200","sid":"S-1","data":{}}"#).unwrap_err();
+        assert_eq!(m.payload().get("sid"), Some(&J::from("S-1")));
+        let e = PushMsg::decode(f(r#"{"msgType":"50200","sid":"S-1","data":{}}"#)).unwrap_err();
         assert_eq!(e.code, ErrorCode::BadMessage);
-        let e = PushMsg::decode(r#"{"msgType":12345,"sid":"S-1","data":{}}"#).unwrap_err();
+        let e = PushMsg::decode(f(r#"{"msgType":12345,"sid":"S-1","data":{}}"#)).unwrap_err();
         assert_eq!(e.code, ErrorCode::UnknownMsgType);
         assert_eq!(
-            PushMsg::decode(r#"{"msgType":50200,"sid":"S-1","data":{}}"#)
+            PushMsg::decode(f(r#"{"msgType":50200,"sid":"S-1","data":{}}"#))
                 .unwrap_err()
                 .code,
             ErrorCode::BadMessage
         );
         assert_eq!(
-            PushMsg::decode(r#"{"msgType":50203,"sid":"S-1","data":{"url":1}}"#)
+            PushMsg::decode(f(r#"{"msgType":50203,"sid":"S-1","data":{"url":1}}"#))
                 .unwrap_err()
                 .code,
             ErrorCode::BadMessage
         );
-        assert!(PushMsg::decode(r#"{"msgType":30017,"sid":"S-1"}"#).is_ok());
+        assert!(PushMsg::decode(f(r#"{"msgType":30017,"sid":"S-1"}"#)).is_ok());
         assert_eq!(
-            PushMsg::decode(r#"{"msgType":30017}"#).unwrap_err().code,
+            PushMsg::decode(f(r#"{"msgType":30017}"#)).unwrap_err().code,
             ErrorCode::BadMessage
         );
         assert_eq!(
-            PushMsg::decode(r#"{"msgType":30017.5,"sid":"x"}"#)
+            PushMsg::decode(f(r#"{"msgType":30017.5,"sid":"x"}"#))
                 .unwrap_err()
                 .code,
             ErrorCode::BadMessage
@@ -321,15 +339,18 @@ mod tests {
     #[test]
     fn envelope() {
         assert_eq!(
-            Envelope::decode(r#"{"code":0,"msg":"ok","data":{"a":1}}"#)
+            Envelope::<J>::decode(f(r#"{"code":0,"msg":"ok","data":{"a":1}}"#))
                 .unwrap()
                 .code,
             0
         );
-        assert_eq!(Envelope::decode(r#"{"code":300003}"#).unwrap().msg, None);
+        assert_eq!(
+            Envelope::<J>::decode(f(r#"{"code":300003}"#)).unwrap().msg,
+            None
+        );
         for b in ["", "<html>", "[]", r#"{"code":"0"}"#, r#"{"msg":"x"}"#] {
             assert_eq!(
-                Envelope::decode(b).unwrap_err().code,
+                Envelope::<J>::decode(f(b)).unwrap_err().code,
                 ErrorCode::BadResponse,
                 "{b}"
             );
@@ -339,7 +360,7 @@ mod tests {
     #[test]
     fn exe_frames() {
         assert!(matches!(
-            ExeFrame::decode(r#"{"id":3,"ok":true,"data":{"exeVersion":"1"}}"#).unwrap(),
+            ExeFrame::decode(f(r#"{"id":3,"ok":true,"data":{"exeVersion":"1"}}"#)).unwrap(),
             ExeFrame::Reply {
                 id: 3,
                 ok: true,
@@ -347,12 +368,12 @@ mod tests {
             }
         ));
         assert!(matches!(
-            ExeFrame::decode(r#"{"event":"stream","sid":"S","status":"playing"}"#).unwrap(),
+            ExeFrame::decode(f(r#"{"event":"stream","sid":"S","status":"playing"}"#)).unwrap(),
             ExeFrame::Event(_)
         ));
-        assert!(ExeFrame::decode(r#"{"id":"3","ok":true}"#).is_err());
-        assert!(ExeFrame::decode("garbage").is_err());
-        assert!(ExeFrame::decode(r#"{"x":1}"#).is_err());
+        assert!(ExeFrame::decode(f(r#"{"id":"3","ok":true}"#)).is_err());
+        assert!(ExeFrame::decode(f("garbage")).is_err());
+        assert!(ExeFrame::decode(f(r#"{"x":1}"#)).is_err());
     }
 
     #[test]

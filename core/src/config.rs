@@ -1,6 +1,6 @@
 //! Constructor options (SPEC §1): validation, profiles, defaults.
 
-use crate::json::Json;
+use crate::value::{Shape, Value};
 
 /// Base URL of the `test` profile.
 pub const TEST_BASE: &str = "https://proxytest.sinosafe.com.cn/zzlp01/";
@@ -25,6 +25,17 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// The option's value for this level.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Silent => "silent",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+        }
+    }
+
     fn parse(s: &str) -> Option<LogLevel> {
         Some(match s {
             "silent" => LogLevel::Silent,
@@ -86,15 +97,18 @@ fn bad(field: &'static str, why: &str) -> ConfigError {
     }
 }
 
-fn opt_str(o: &Json, field: &'static str) -> Result<Option<String>, ConfigError> {
+fn opt_str<V: Value>(o: &V, field: &'static str) -> Result<Option<String>, ConfigError> {
     match o.get(field) {
-        None | Some(Json::Null) => Ok(None),
-        Some(Json::Str(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(bad(field, "must be a string")),
+        None => Ok(None),
+        Some(v) if v.is_null() => Ok(None),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| bad(field, "must be a string")),
     }
 }
 
-fn req_str(o: &Json, field: &'static str) -> Result<String, ConfigError> {
+fn req_str<V: Value>(o: &V, field: &'static str) -> Result<String, ConfigError> {
     match opt_str(o, field)? {
         Some(s) if !s.trim().is_empty() => Ok(s),
         Some(_) => Err(bad(field, "must not be empty")),
@@ -102,7 +116,11 @@ fn req_str(o: &Json, field: &'static str) -> Result<String, ConfigError> {
     }
 }
 
-fn url(o: &Json, field: &'static str, schemes: &[&str]) -> Result<Option<String>, ConfigError> {
+fn url<V: Value>(
+    o: &V,
+    field: &'static str,
+    schemes: &[&str],
+) -> Result<Option<String>, ConfigError> {
     let Some(u) = opt_str(o, field)? else {
         return Ok(None);
     };
@@ -122,18 +140,20 @@ fn with_slash(mut u: String) -> String {
     u
 }
 
-fn opt_bool(o: &Json, field: &'static str, default: bool) -> Result<bool, ConfigError> {
+fn opt_bool<V: Value>(o: &V, field: &'static str, default: bool) -> Result<bool, ConfigError> {
     match o.get(field) {
-        None | Some(Json::Null) => Ok(default),
-        Some(Json::Bool(b)) => Ok(*b),
-        Some(_) => Err(bad(field, "must be true or false")),
+        None => Ok(default),
+        Some(v) if v.is_null() => Ok(default),
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| bad(field, "must be true or false")),
     }
 }
 
-fn millis(o: &Json, field: &'static str, default: f64) -> Result<f64, ConfigError> {
-    match o.get(field) {
-        None | Some(Json::Null) => Ok(default),
-        Some(Json::Num(n)) if n.is_finite() && *n > 0.0 && *n <= 600_000.0 => Ok(*n),
+fn millis<V: Value>(o: &V, field: &'static str, default: f64) -> Result<f64, ConfigError> {
+    match o.get(field).map(|v| (v.shape(), v.as_f64())) {
+        None | Some((Shape::Null, _)) => Ok(default),
+        Some((_, Some(n))) if n.is_finite() && n > 0.0 && n <= 600_000.0 => Ok(n),
         Some(_) => Err(bad(
             field,
             "must be a number of milliseconds between 1 and 600000",
@@ -142,9 +162,9 @@ fn millis(o: &Json, field: &'static str, default: f64) -> Result<f64, ConfigErro
 }
 
 impl Config {
-    /// Validates the options object (as JSON). Every given option is checked,
-    /// even ones that end up unused.
-    pub fn from_json(o: &Json) -> Result<Config, ConfigError> {
+    /// Validates the options object. Every given option is checked, even
+    /// ones that end up unused.
+    pub fn from_value<V: Value>(o: &V) -> Result<Config, ConfigError> {
         if !o.is_obj() {
             return Err(bad("options", "must be an object"));
         }
@@ -232,7 +252,7 @@ mod tests {
     use super::*;
 
     fn cfg(t: &str) -> Result<Config, ConfigError> {
-        Config::from_json(&Json::parse(t).unwrap())
+        Config::from_value(&serde_json::from_str::<serde_json::Value>(t).unwrap())
     }
 
     #[test]

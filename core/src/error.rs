@@ -1,6 +1,6 @@
 //! Stable error codes for the `error` callback and promise rejections.
 
-use crate::json::Json;
+use crate::value::{obj, Value};
 
 /// A stable error code (the `code` string the page sees).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -105,8 +105,45 @@ pub struct SdkError {
     pub code: ErrorCode,
     /// Human-readable text (Chinese or English).
     pub msg: String,
-    /// Extra members merged into the payload (an object, or `Null`).
-    pub extra: Json,
+    /// Extra members merged into the payload, in order.
+    pub extra: Vec<(&'static str, Extra)>,
+}
+
+/// An extra member of an error payload.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Extra {
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(String),
+}
+
+impl Extra {
+    /// As a value.
+    pub fn to_value<V: Value>(&self) -> V {
+        match self {
+            Extra::Num(n) => V::number(*n),
+            Extra::Str(s) => V::string(s),
+        }
+    }
+}
+
+impl From<&str> for Extra {
+    fn from(s: &str) -> Extra {
+        Extra::Str(s.to_string())
+    }
+}
+
+impl From<String> for Extra {
+    fn from(s: String) -> Extra {
+        Extra::Str(s)
+    }
+}
+
+impl From<f64> for Extra {
+    fn from(n: f64) -> Extra {
+        Extra::Num(n)
+    }
 }
 
 impl SdkError {
@@ -115,31 +152,43 @@ impl SdkError {
         SdkError {
             code,
             msg: msg.into(),
-            extra: Json::Null,
+            extra: Vec::new(),
         }
     }
 
-    /// Adds a member to the payload.
-    pub fn with(mut self, key: &str, value: Json) -> Self {
-        if !self.extra.is_obj() {
-            self.extra = Json::Obj(Vec::new());
+    /// Adds a member to the payload (`code` and `msg` cannot be replaced).
+    pub fn with(mut self, key: &'static str, value: impl Into<Extra>) -> Self {
+        if key != "code" && key != "msg" {
+            let value = value.into();
+            match self.extra.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => self.extra.push((key, value)),
+            }
         }
-        self.extra.set(key, value);
         self
     }
 
+    /// Adds a member when there is one.
+    pub fn with_opt(self, key: &'static str, value: Option<Extra>) -> Self {
+        match value {
+            Some(v) => self.with(key, v),
+            None => self,
+        }
+    }
+
+    /// Member `key` of the extra members.
+    pub fn extra(&self, key: &str) -> Option<&Extra> {
+        self.extra.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
     /// The payload object `{code, msg, ...extra}`.
-    pub fn to_json(&self) -> Json {
-        let mut o = Json::obj([
-            ("code", Json::str(self.code.as_str())),
-            ("msg", Json::str(self.msg.clone())),
+    pub fn to_value<V: Value>(&self) -> V {
+        let mut o: V = obj([
+            ("code", V::string(self.code.as_str())),
+            ("msg", V::string(&self.msg)),
         ]);
-        if let Json::Obj(extra) = &self.extra {
-            for (k, v) in extra {
-                if k != "code" && k != "msg" {
-                    o.set(k, v.clone());
-                }
-            }
+        for (k, v) in &self.extra {
+            o.set(k, v.to_value());
         }
         o
     }
@@ -160,14 +209,21 @@ pub enum Rejection {
 }
 
 impl Rejection {
-    /// The value the promise rejects with.
-    pub fn to_json(&self) -> Json {
+    /// `CODE: msg`, for logs.
+    pub fn describe(&self) -> String {
         match self {
-            Rejection::Local(e) => e.to_json(),
-            Rejection::Business { code, msg } => Json::obj([
-                ("code", Json::Num(*code as f64)),
-                ("msg", Json::str(msg.clone())),
-            ]),
+            Rejection::Local(e) => format!("{}: {}", e.code.as_str(), e.msg),
+            Rejection::Business { code, msg } => format!("{code}: {msg}"),
+        }
+    }
+
+    /// The value the promise rejects with.
+    pub fn to_value<V: Value>(&self) -> V {
+        match self {
+            Rejection::Local(e) => e.to_value(),
+            Rejection::Business { code, msg } => {
+                obj([("code", V::number(*code as f64)), ("msg", V::string(msg))])
+            }
         }
     }
 }

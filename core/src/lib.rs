@@ -8,10 +8,11 @@
 //! The browser layer (`src/web`) only performs the outputs.
 //!
 //! ```
-//! use rtv_core::{Agent, Config, Input, Output, json::Json};
-//! let opts = Json::parse(r#"{"systemCode":"S","account":"a1","profile":"dev"}"#).unwrap();
-//! let mut agent = Agent::new(Config::from_json(&opts).unwrap(), 0.0, 7);
-//! agent.handle_input(0.0, Input::PushOpened);
+//! use rtv_core::{Agent, Config, Input, Output};
+//! let opts: serde_json::Value =
+//!     serde_json::from_str(r#"{"systemCode":"S","account":"a1","profile":"dev"}"#).unwrap();
+//! let mut agent = Agent::new(Config::from_value(&opts).unwrap(), 0.0, 7);
+//! agent.handle_input(0.0, Input::<serde_json::Value>::PushOpened);
 //! while let Some(out) = agent.poll_output() {
 //!     if let Output::OpenExe { url } = out { assert_eq!(url, "ws://127.0.0.1:18686/rtv") }
 //! }
@@ -24,20 +25,17 @@ pub mod codec;
 pub mod config;
 pub mod consts;
 pub mod error;
-mod float_fmt;
-mod float_parse;
-pub mod json;
 mod machine;
 mod methods;
 pub mod trace;
+pub mod value;
 
 pub use config::{Config, ConfigError, LogLevel};
 pub use consts::{EventType, MsgType, State};
 pub use error::{ErrorCode, Rejection, SdkError};
 pub use machine::Agent;
 pub use methods::Method;
-
-use json::Json;
+pub use value::{Frame, Shape, Value};
 
 /// Milliseconds on the caller's monotonic clock (`performance.now()`).
 pub type Millis = f64;
@@ -51,16 +49,16 @@ pub const MAX_FRAME_CHARS: usize = 1_048_576;
 
 /// What happened, fed to [`Agent::handle_input`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum Input {
-    /// The page called a method; `arg` is its first argument as JSON
-    /// (`undefined` becomes `Null`).
+pub enum Input<V> {
+    /// The page called a method; `arg` is its first argument (`undefined`
+    /// reads as `null`).
     Call {
         /// Promise to settle.
         call: CallId,
         /// Which method.
         method: Method,
         /// The argument.
-        arg: Json,
+        arg: V,
     },
     /// The EventSource opened.
     PushOpened,
@@ -68,8 +66,8 @@ pub enum Input {
     PushMessage {
         /// The SSE `id:` (`None` when the message had none).
         id: Option<String>,
-        /// The SSE `data:` text.
-        data: String,
+        /// The SSE `data:`, parsed.
+        data: Frame<V>,
     },
     /// A push whose data exceeded [`MAX_FRAME_CHARS`]; the text was not copied.
     PushOversized {
@@ -90,8 +88,8 @@ pub enum Input {
     },
     /// The EXE WebSocket opened.
     ExeOpened,
-    /// A text frame from the EXE.
-    ExeText(String),
+    /// A text frame from the EXE, parsed.
+    ExeText(Frame<V>),
     /// An EXE frame over [`MAX_FRAME_CHARS`] (or binary); not copied.
     ExeOversized {
         /// Its length.
@@ -107,7 +105,7 @@ pub enum Input {
         /// The request.
         id: ReqId,
         /// How it went.
-        outcome: HttpOutcome,
+        outcome: HttpOutcome<V>,
     },
     /// The network came back or the page was shown again (`online`,
     /// `pageshow`, `visibilitychange` to visible): retry links now.
@@ -125,13 +123,13 @@ pub enum Input {
 
 /// The result of one HTTP request.
 #[derive(Clone, Debug, PartialEq)]
-pub enum HttpOutcome {
+pub enum HttpOutcome<V> {
     /// A response arrived.
     Response {
         /// Status code.
         status: u16,
-        /// The body text.
-        body: String,
+        /// The body, parsed.
+        body: Frame<V>,
     },
     /// `fetch` rejected (network, CORS, aborted by the page).
     NetworkError(String),
@@ -141,13 +139,14 @@ pub enum HttpOutcome {
 
 /// One POST the core wants sent (always `Content-Type: application/json`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct HttpRequest {
+pub struct HttpRequest<V> {
     /// Reported back in [`Input::Http`] (unused for keepalive requests).
     pub id: ReqId,
     /// Full URL.
     pub url: String,
-    /// JSON body (always has `systemCode` and `account`).
-    pub body: String,
+    /// The body object (always has `systemCode` and `account`), sent as
+    /// `JSON.stringify(body)`.
+    pub body: V,
     /// `Authorization: Bearer <token>` when set.
     pub token: Option<String>,
     /// Abort after this many milliseconds and report [`HttpOutcome::Timeout`].
@@ -158,13 +157,13 @@ pub struct HttpRequest {
 
 /// What the caller must do, drained with [`Agent::poll_output`].
 #[derive(Clone, Debug, PartialEq)]
-pub enum Output {
+pub enum Output<V> {
     /// Call `next({type, data})`.
     Event {
         /// Event type.
         kind: EventType,
         /// Event payload (an object).
-        data: Json,
+        data: V,
     },
     /// Call `error(payload)`.
     Error(SdkError),
@@ -173,10 +172,10 @@ pub enum Output {
         /// Which promise.
         call: CallId,
         /// Resolve value or rejection.
-        result: Result<Json, Rejection>,
+        result: Result<V, Rejection>,
     },
     /// Send an HTTP request.
-    Http(HttpRequest),
+    Http(HttpRequest<V>),
     /// Create an EventSource on this URL (closing any previous one).
     OpenPush {
         /// Subscribe URL (holds the token: never log it as is).
@@ -191,8 +190,8 @@ pub enum Output {
     },
     /// Close the EXE WebSocket.
     CloseExe,
-    /// Send a text frame to the EXE.
-    ExeSend(String),
+    /// Send a frame to the EXE (`JSON.stringify(frame)`).
+    ExeSend(V),
     /// A console line (already free of secrets).
     Log {
         /// Level.

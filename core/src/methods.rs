@@ -1,7 +1,7 @@
 //! The page's methods: names, HTTP paths, argument validation (SPEC §1, §4.2).
 
 use crate::error::{ErrorCode, SdkError};
-use crate::json::Json;
+use crate::value::{Shape, Value};
 
 /// A method of `RtVideo` that goes through the core (all but `state()` and
 /// `destroy()`, which have their own inputs).
@@ -145,24 +145,26 @@ impl Method {
     }
 
     /// Checks the argument's presence and type (step 1 of SPEC §1's order).
-    pub(crate) fn parse_args(self, arg: &Json) -> Result<Args, SdkError> {
+    pub(crate) fn parse_args<V: Value>(self, arg: &V) -> Result<Args, SdkError> {
         let name = self.js_name();
         let bad = |what: &str| SdkError::new(ErrorCode::InvalidArgument, format!("{name}: {what}"));
-        let text = |v: Option<&Json>, field: &str| match v {
-            Some(Json::Str(s)) if !s.is_empty() => Ok(s.clone()),
-            Some(Json::Str(_)) => Err(bad(&format!("`{field}` must not be empty"))),
-            None | Some(Json::Null) => Err(bad(&format!("`{field}` is required"))),
+        let text = |v: Option<V>, field: &str| match v.as_ref().map(|v| (v.shape(), v)) {
+            Some((Shape::Str, s)) => match s.as_string() {
+                Some(s) if !s.is_empty() => Ok(s),
+                _ => Err(bad(&format!("`{field}` must not be empty"))),
+            },
+            None | Some((Shape::Null, _)) => Err(bad(&format!("`{field}` is required"))),
             Some(_) => Err(bad(&format!("`{field}` must be a string"))),
         };
         let mut a = Args::default();
         match self.shape() {
             ArgShape::None => {}
-            ArgShape::Sid => a.sid = Some(text(Some(arg).filter(|v| **v != Json::Null), "sid")?),
+            ArgShape::Sid => a.sid = Some(text(Some(arg.clone()), "sid")?),
             ArgShape::SnapshotType => {
-                a.snapshot_type = Some(match arg {
-                    Json::Null => "player",
-                    Json::Str(s) if s == "player" => "player",
-                    Json::Str(s) if s == "pusher" => "pusher",
+                a.snapshot_type = Some(match arg.as_string().as_deref() {
+                    _ if arg.is_null() => "player",
+                    Some("player") => "player",
+                    Some("pusher") => "pusher",
                     _ => return Err(bad("`type` must be \"pusher\" or \"player\"")),
                 })
             }

@@ -6,138 +6,135 @@
 //! Schema `rtv-trace/1` (docs/TRACE.md):
 //! `{"schema", "sdk", "seed", "start", "options", "snapshot", "dropped",
 //!   "entries": [{"t", "in": {"k": kind, ...}} | {"t", "timer": true}]}`
-//! `t` is the page's monotonic clock (ms) minus `start`. Secrets never enter
-//! a trace: the token is replaced by `***` in the options (the replay makes no
-//! requests), and customers' personal data in pushes and replies is masked
-//! unless the options keep it (`logPersonalData`).
+//! `t` is the page's monotonic clock (ms) minus `start`. Frames (push data,
+//! EXE frames, HTTP bodies) are kept as the texts that arrived: in the
+//! browser a handle to the JS string, so recording copies nothing, and the
+//! memory held is bounded by the text lengths (a parsed value can take many
+//! times its text). The document is built on export, where the browser masks
+//! customers' personal data (pkg-template/logs.js) unless the options keep
+//! it. The options are rebuilt from the validated configuration, so the
+//! token is never in a trace (`***` when one was set).
 
 use std::collections::VecDeque;
 
-use crate::json::Json;
+use crate::config::Config;
 use crate::methods::Method;
+use crate::value::{obj, opt_string, Frame, Value};
 use crate::{HttpOutcome, Input, Millis};
 
 /// Current schema name.
 pub const SCHEMA: &str = "rtv-trace/1";
 /// Most entries kept (the oldest are dropped first, counted in `dropped`).
 pub const MAX_ENTRIES: usize = 5_000;
-/// Most text kept, in bytes: like the log ring, about 1 MB.
+/// Most frame text kept, in UTF-16 units: about 1 MB, like the log ring.
 pub const MAX_CHARS: usize = 1_000_000;
 /// A push, EXE frame or reply body longer than this is kept by its length
-/// only (`elided`): one hostile 1 MiB frame must not fill the trace, nor keep
-/// wasm memory.
+/// only (`elided`): one hostile 1 MiB frame must not fill the trace, nor
+/// keep its value alive.
 pub const MAX_TEXT: usize = 65_536;
 
 /// One recorded step.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Step {
+pub enum Step<V> {
     /// `handle_input(t, input)`.
-    Input(Input),
+    Input(Input<V>),
     /// `handle_timeout(t)`.
     Timer,
     /// An input whose text was over [`MAX_TEXT`]: its kind and length only.
     Elided {
         /// The input kind (`push`, `exe`, `http`).
         kind: &'static str,
-        /// Its text length in bytes.
+        /// Its text length.
         len: usize,
     },
 }
 
-/// `step`, or its elided form when its text is over [`MAX_TEXT`].
-fn bounded(step: &Step) -> Step {
-    let long = |t: &str| t.len() > MAX_TEXT;
-    match step {
-        Step::Input(Input::PushMessage { data, .. }) if long(data) => Step::Elided {
-            kind: "push",
-            len: data.len(),
-        },
-        Step::Input(Input::ExeText(t)) if long(t) => Step::Elided {
-            kind: "exe",
-            len: t.len(),
-        },
-        Step::Input(Input::Http {
+/// The frame of an input, with its kind name.
+fn frame_of<V>(i: &Input<V>) -> Option<(&'static str, &Frame<V>)> {
+    match i {
+        Input::PushMessage { data, .. } => Some(("push", data)),
+        Input::ExeText(f) => Some(("exe", f)),
+        Input::Http {
             outcome: HttpOutcome::Response { body, .. },
             ..
-        }) if long(body) => Step::Elided {
-            kind: "http",
-            len: body.len(),
+        } => Some(("http", body)),
+        _ => None,
+    }
+}
+
+/// `input` as kept: a frame keeps its text only (the export writes the
+/// text; its parsed value would hold more memory and is not cloned).
+fn recorded<V: Value>(input: &Input<V>) -> Input<V> {
+    let text = |f: &Frame<V>| Frame {
+        value: None,
+        text: f.text.clone(),
+        len: f.len,
+    };
+    match input {
+        Input::PushMessage { id, data } => Input::PushMessage {
+            id: id.clone(),
+            data: text(data),
+        },
+        Input::ExeText(f) => Input::ExeText(text(f)),
+        Input::Http {
+            id,
+            outcome: HttpOutcome::Response { status, body },
+        } => Input::Http {
+            id: *id,
+            outcome: HttpOutcome::Response {
+                status: *status,
+                body: text(body),
+            },
         },
         other => other.clone(),
     }
 }
 
-/// The bounded record of one instance. Recording only clones the input (no
-/// formatting on the hot path); the document is built on export.
+/// The bounded record of one instance.
 #[derive(Debug)]
-pub struct Trace {
-    header: Json,
-    entries: VecDeque<(Millis, Step, usize)>,
+pub struct Trace<V> {
+    seed: u64,
+    sdk: String,
+    start: Millis,
+    options: V,
+    snapshot: V,
+    entries: VecDeque<(Millis, Step<V>, usize)>,
     chars: usize,
     dropped: usize,
-    start: Millis,
-    keep_personal: bool,
 }
 
-/// About how much text a step takes in the document.
-fn size_of(step: &Step) -> usize {
-    let text = match step {
-        Step::Input(Input::PushMessage { data, .. }) => data.len(),
-        Step::Input(Input::ExeText(t)) => t.len(),
-        Step::Input(Input::Http {
-            outcome: HttpOutcome::Response { body, .. },
-            ..
-        }) => body.len(),
-        _ => 0,
-    };
-    text + 48
-}
-
-impl Trace {
-    /// A trace of an instance created at `start` with `seed`; `options` are the
-    /// page's options (the token is redacted here), `snapshot` what it adopted.
-    pub fn new(
-        start: Millis,
-        seed: u64,
-        sdk: &str,
-        options: &Json,
-        snapshot: Option<&Json>,
-    ) -> Trace {
-        let mut opts = options.clone();
-        if opts.get("token").is_some_and(|t| *t != Json::Null) {
-            opts.set("token", Json::str("***"));
-        }
-        let keep_personal = opts.get("logPersonalData") == Some(&Json::Bool(true));
-        let header = Json::obj([
-            ("schema", Json::str(SCHEMA)),
-            ("sdk", Json::str(sdk)),
-            // Two 32-bit halves: a u64 does not fit a JSON number exactly
-            // (and integer formatting would cost the wasm a few KB).
-            (
-                "seed",
-                Json::Arr(vec![
-                    Json::Num((seed >> 32) as f64),
-                    Json::Num((seed & 0xffff_ffff) as f64),
-                ]),
-            ),
-            ("start", Json::Num(start)),
-            ("options", opts),
-            ("snapshot", snapshot.cloned().unwrap_or(Json::Null)),
-        ]);
+impl<V: Value> Trace<V> {
+    /// A trace of an instance created at `start` with `seed` and `config`,
+    /// adopting `snapshot`.
+    pub fn new(start: Millis, seed: u64, sdk: &str, config: &Config, snapshot: Option<&V>) -> Self {
         Trace {
-            header,
+            seed,
+            sdk: sdk.to_string(),
+            start,
+            options: options_of(config),
+            snapshot: snapshot.cloned().unwrap_or_else(V::null),
             entries: VecDeque::new(),
             chars: 0,
             dropped: 0,
-            start,
-            keep_personal,
         }
     }
 
-    /// Records one step at time `now`.
-    pub fn record(&mut self, now: Millis, step: &Step) {
-        let step = bounded(step);
-        let size = size_of(&step);
+    /// Records the input fed at time `now`.
+    pub fn input(&mut self, now: Millis, input: &Input<V>) {
+        let (step, len) = match frame_of(input) {
+            Some((kind, f)) if f.len > MAX_TEXT => (Step::Elided { kind, len: f.len }, 0),
+            Some((_, f)) => (Step::Input(recorded(input)), f.len),
+            None => (Step::Input(input.clone()), 0),
+        };
+        self.push(now, step, len + 48);
+    }
+
+    /// Records a timer firing at `now`.
+    pub fn timer(&mut self, now: Millis) {
+        self.push(now, Step::Timer, 48);
+    }
+
+    fn push(&mut self, now: Millis, step: Step<V>, size: usize) {
         self.entries.push_back((now - self.start, step, size));
         self.chars += size;
         while self.entries.len() > MAX_ENTRIES || (self.chars > MAX_CHARS && self.entries.len() > 1)
@@ -149,156 +146,133 @@ impl Trace {
         }
     }
 
+    /// Entries kept, and about how much frame text they hold.
+    pub fn len_and_chars(&self) -> (usize, usize) {
+        (self.entries.len(), self.chars)
+    }
+
     /// The document.
-    pub fn to_json(&self) -> Json {
-        let mut doc = self.header.clone();
-        doc.set("dropped", Json::Num(self.dropped as f64));
+    pub fn to_value(&self) -> V {
         let entries = self
             .entries
             .iter()
             .map(|(t, step, _)| {
-                let mut e = Json::obj([("t", Json::Num(*t))]);
+                let mut e: V = obj([("t", V::number(*t))]);
                 match step {
-                    Step::Timer => e.set("timer", Json::Bool(true)),
-                    Step::Input(i) => e.set("in", input_json(i, self.keep_personal)),
+                    Step::Timer => e.set("timer", V::boolean(true)),
+                    Step::Input(i) => e.set("in", input_value(i)),
                     Step::Elided { kind, len } => e.set(
                         "elided",
-                        Json::obj([("k", Json::str(*kind)), ("len", Json::Num(*len as f64))]),
+                        obj([("k", V::string(kind)), ("len", V::number(*len as f64))]),
                     ),
                 }
                 e
             })
             .collect();
-        doc.set("entries", Json::Arr(entries));
-        doc
+        obj([
+            ("schema", V::string(SCHEMA)),
+            ("sdk", V::string(&self.sdk)),
+            // Two 32-bit halves: a u64 does not fit a JSON number exactly.
+            (
+                "seed",
+                V::array(vec![
+                    V::number((self.seed >> 32) as f64),
+                    V::number((self.seed & 0xffff_ffff) as f64),
+                ]),
+            ),
+            ("start", V::number(self.start)),
+            ("options", self.options.clone()),
+            ("snapshot", self.snapshot.clone()),
+            ("dropped", V::number(self.dropped as f64)),
+            ("entries", V::array(entries)),
+        ])
     }
 }
 
-/// Masks the customer fields of a JSON text (a push frame or a reply body).
-fn mask_text(text: &str, keep: bool) -> String {
-    // A byte search: `str::contains` would bring its panic path (char
-    // formatting, a few KB of wasm) along.
-    if keep || !text.as_bytes().windows(8).any(|w| w == b"customer") {
-        return text.to_string();
-    }
-    match Json::parse(text) {
-        Ok(mut j) => {
-            mask_customers(&mut j);
-            j.to_string()
-        }
-        Err(_) => text.to_string(),
-    }
+/// The options that give `config` again, without the token.
+fn options_of<V: Value>(c: &Config) -> V {
+    obj([
+        ("systemCode", V::string(&c.system_code)),
+        ("account", V::string(&c.account)),
+        ("sseServerUrl", V::string(&c.sse_url)),
+        ("videoServiceUrl", V::string(&c.video_url)),
+        ("stateServiceUrl", V::string(&c.state_url)),
+        (
+            "token",
+            c.token.as_ref().map_or_else(V::null, |_| V::string("***")),
+        ),
+        ("exeUrl", V::string(&c.exe_url)),
+        ("logLevel", V::string(c.log_level.as_str())),
+        ("httpTimeout", V::number(c.http_timeout_ms)),
+        ("exeTimeout", V::number(c.exe_timeout_ms)),
+        ("gracePeriod", V::number(c.grace_ms)),
+        ("multiTab", V::boolean(c.multi_tab)),
+        ("logPersonalData", V::boolean(c.log_personal_data)),
+    ])
 }
 
-fn mask_customers(j: &mut Json) {
-    match j {
-        Json::Obj(members) => {
-            for (k, v) in members.iter_mut() {
-                if k == "customer" {
-                    if let Json::Obj(c) = v {
-                        for (ck, cv) in c.iter_mut() {
-                            if let Json::Str(s) = cv {
-                                *s = mask_field(ck, s);
-                            }
-                        }
-                    }
-                } else {
-                    mask_customers(v);
-                }
-            }
-        }
-        Json::Arr(items) => items.iter_mut().for_each(mask_customers),
-        _ => {}
-    }
+/// The text of a frame, as `key`.
+fn set_frame<V: Value>(o: &mut V, key: &'static str, f: &Frame<V>) {
+    o.set(key, f.text.clone());
 }
 
-/// `张*`, `138****0000`, and the last 4 characters of anything else (built by
-/// hand: `format!` would pull the formatting machinery into the wasm).
-fn mask_field(key: &str, v: &str) -> String {
-    let chars: Vec<char> = v.chars().collect();
-    let n = chars.len();
-    let mut out = String::with_capacity(v.len());
-    match key {
-        "name" => {
-            if let Some(c) = chars.first() {
-                out.push(*c);
-                out.push('*');
-            }
-        }
-        "phone" | "mobile" if n >= 7 => {
-            out.extend(&chars[..3]);
-            out.push_str("****");
-            out.extend(&chars[n - 4..]);
-        }
-        _ if n > 4 => {
-            out.extend(std::iter::repeat_n('*', n - 4));
-            out.extend(&chars[n - 4..]);
-        }
-        _ => out.push_str(v),
-    }
-    out
+/// Makes a frame of a recorded text (the caller parses: the core has no
+/// JSON parser).
+pub type Parse<'a, V> = &'a dyn Fn(&str) -> Frame<V>;
+
+fn frame_from<V: Value>(j: &V, key: &'static str, parse: Parse<V>) -> Option<Frame<V>> {
+    Some(parse(&j.str_of(key)?))
 }
 
-fn opt_str(v: Option<&str>) -> Json {
-    v.map_or(Json::Null, Json::str)
-}
-
-fn num(v: Option<&Json>) -> Option<f64> {
-    match v {
-        Some(Json::Num(n)) => Some(*n),
-        _ => None,
-    }
-}
-
-/// One input as JSON (`k` names the kind).
-pub fn input_json(i: &Input, keep_personal: bool) -> Json {
-    let kind = |k: &str| Json::obj([("k", Json::str(k))]);
+/// One input as a value (`k` names the kind).
+pub fn input_value<V: Value>(i: &Input<V>) -> V {
+    let kind = |k: &str| obj([("k", V::string(k))]);
+    let num = |n: f64| V::number(n);
     match i {
-        Input::Call { call, method, arg } => Json::obj([
-            ("k", Json::str("call")),
-            ("call", Json::Num(*call as f64)),
-            ("method", Json::str(method.js_name())),
+        Input::Call { call, method, arg } => obj([
+            ("k", V::string("call")),
+            ("call", num(*call as f64)),
+            ("method", V::string(method.js_name())),
             ("arg", arg.clone()),
         ]),
         Input::PushOpened => kind("pushOpened"),
-        Input::PushMessage { id, data } => Json::obj([
-            ("k", Json::str("push")),
-            ("id", opt_str(id.as_deref())),
-            ("data", Json::str(mask_text(data, keep_personal))),
-        ]),
-        Input::PushOversized { id, len } => Json::obj([
-            ("k", Json::str("pushOversized")),
-            ("id", opt_str(id.as_deref())),
-            ("len", Json::Num(*len as f64)),
+        Input::PushMessage { id, data } => {
+            let mut o = obj([("k", V::string("push")), ("id", opt_string(id.as_deref()))]);
+            set_frame(&mut o, "data", data);
+            o
+        }
+        Input::PushOversized { id, len } => obj([
+            ("k", V::string("pushOversized")),
+            ("id", opt_string(id.as_deref())),
+            ("len", num(*len as f64)),
         ]),
         Input::PushPing => kind("ping"),
-        Input::PushDown { status, wrong_type } => Json::obj([
-            ("k", Json::str("pushDown")),
-            ("status", status.map_or(Json::Null, |s| Json::Num(s as f64))),
-            ("wrongType", Json::Bool(*wrong_type)),
+        Input::PushDown { status, wrong_type } => obj([
+            ("k", V::string("pushDown")),
+            ("status", status.map_or_else(V::null, |s| num(s as f64))),
+            ("wrongType", V::boolean(*wrong_type)),
         ]),
         Input::ExeOpened => kind("exeOpened"),
-        Input::ExeText(t) => Json::obj([
-            ("k", Json::str("exe")),
-            ("text", Json::str(mask_text(t, keep_personal))),
-        ]),
-        Input::ExeOversized { len } => Json::obj([
-            ("k", Json::str("exeOversized")),
-            ("len", Json::Num(*len as f64)),
-        ]),
-        Input::ExeClosed { code } => Json::obj([
-            ("k", Json::str("exeClosed")),
-            ("code", Json::Num(*code as f64)),
-        ]),
+        Input::ExeText(f) => {
+            let mut o = kind("exe");
+            set_frame(&mut o, "text", f);
+            o
+        }
+        Input::ExeOversized { len } => {
+            obj([("k", V::string("exeOversized")), ("len", num(*len as f64))])
+        }
+        Input::ExeClosed { code } => {
+            obj([("k", V::string("exeClosed")), ("code", num(*code as f64))])
+        }
         Input::Http { id, outcome } => {
-            let mut o = Json::obj([("k", Json::str("http")), ("id", Json::Num(*id as f64))]);
+            let mut o: V = obj([("k", V::string("http")), ("id", num(*id as f64))]);
             match outcome {
                 HttpOutcome::Response { status, body } => {
-                    o.set("status", Json::Num(*status as f64));
-                    o.set("body", Json::str(mask_text(body, keep_personal)));
+                    o.set("status", num(*status as f64));
+                    set_frame(&mut o, "body", body);
                 }
-                HttpOutcome::NetworkError(why) => o.set("network", Json::str(why.clone())),
-                HttpOutcome::Timeout => o.set("timeout", Json::Bool(true)),
+                HttpOutcome::NetworkError(why) => o.set("network", V::string(why)),
+                HttpOutcome::Timeout => o.set("timeout", V::boolean(true)),
             }
             o
         }
@@ -309,22 +283,23 @@ pub fn input_json(i: &Input, keep_personal: bool) -> Json {
     }
 }
 
-/// The input a trace entry recorded (`None`: not an input entry, or unknown).
-pub fn input_of(j: &Json) -> Option<Input> {
-    let s = |k: &str| j.get(k).and_then(Json::as_str).map(str::to_string);
-    let n = |k: &str| num(j.get(k));
-    Some(match j.get("k")?.as_str()? {
+/// The input a trace entry recorded (`None`: not an input entry, or
+/// unknown); `parse` makes frames of the recorded texts.
+pub fn input_of<V: Value>(j: &V, parse: Parse<V>) -> Option<Input<V>> {
+    let s = |k: &'static str| j.str_of(k);
+    let n = |k: &'static str| j.get(k).and_then(|v| v.as_f64());
+    Some(match j.str_of("k")?.as_str() {
         "call" => Input::Call {
             call: n("call")? as u32,
             method: Method::ALL
                 .into_iter()
-                .find(|m| Some(m.js_name()) == j.get("method").and_then(Json::as_str))?,
-            arg: j.get("arg").cloned().unwrap_or(Json::Null),
+                .find(|m| Some(m.js_name()) == s("method").as_deref())?,
+            arg: j.get("arg").unwrap_or_else(V::null),
         },
         "pushOpened" => Input::PushOpened,
         "push" => Input::PushMessage {
             id: s("id"),
-            data: s("data")?,
+            data: frame_from(j, "data", parse)?,
         },
         "pushOversized" => Input::PushOversized {
             id: s("id"),
@@ -333,10 +308,10 @@ pub fn input_of(j: &Json) -> Option<Input> {
         "ping" => Input::PushPing,
         "pushDown" => Input::PushDown {
             status: n("status").map(|v| v as u16),
-            wrong_type: j.get("wrongType") == Some(&Json::Bool(true)),
+            wrong_type: j.get("wrongType").and_then(|b| b.as_bool()) == Some(true),
         },
         "exeOpened" => Input::ExeOpened,
-        "exe" => Input::ExeText(s("text")?),
+        "exe" => Input::ExeText(frame_from(j, "text", parse)?),
         "exeOversized" => Input::ExeOversized {
             len: n("len")? as usize,
         },
@@ -348,7 +323,7 @@ pub fn input_of(j: &Json) -> Option<Input> {
             outcome: if let Some(status) = n("status") {
                 HttpOutcome::Response {
                     status: status as u16,
-                    body: s("body").unwrap_or_default(),
+                    body: frame_from(j, "body", parse)?,
                 }
             } else if let Some(why) = s("network") {
                 HttpOutcome::NetworkError(why)
@@ -364,28 +339,30 @@ pub fn input_of(j: &Json) -> Option<Input> {
     })
 }
 
-/// A trace document's steps in order: `(t, step)`; unknown entries are skipped.
-pub fn steps_of(doc: &Json) -> Vec<(Millis, Step)> {
-    let Some(Json::Arr(entries)) = doc.get("entries") else {
+/// A trace document's steps in order: `(t, step)`; unknown entries are
+/// skipped. `parse` makes frames of the recorded texts.
+pub fn steps_of<V: Value>(doc: &V, parse: Parse<V>) -> Vec<(Millis, Step<V>)> {
+    let Some(entries) = doc.get("entries") else {
         return Vec::new();
     };
     entries
+        .items()
         .iter()
         .filter_map(|e| {
-            let t = num(e.get("t"))?;
-            if e.get("timer") == Some(&Json::Bool(true)) {
+            let t = e.get("t")?.as_f64()?;
+            if e.get("timer").and_then(|b| b.as_bool()) == Some(true) {
                 return Some((t, Step::Timer));
             }
             if let Some(el) = e.get("elided") {
-                let kind = match el.get("k").and_then(Json::as_str) {
+                let kind = match el.str_of("k").as_deref() {
                     Some("push") => "push",
                     Some("exe") => "exe",
                     _ => "http",
                 };
-                let len = num(el.get("len")).unwrap_or(0.0) as usize;
+                let len = el.get("len").and_then(|n| n.as_f64()).unwrap_or(0.0) as usize;
                 return Some((t, Step::Elided { kind, len }));
             }
-            input_of(e.get("in")?).map(|i| (t, Step::Input(i)))
+            input_of(&e.get("in")?, parse).map(|i| (t, Step::Input(i)))
         })
         .collect()
 }
@@ -393,19 +370,40 @@ pub fn steps_of(doc: &Json) -> Vec<(Millis, Step)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value as J};
+
+    fn f(text: &str) -> Frame<J> {
+        Frame {
+            value: serde_json::from_str(text).ok(),
+            text: J::from(text),
+            len: text.len(),
+        }
+    }
+
+    fn config(extra: J) -> Config {
+        let mut o = json!({"systemCode": "S", "account": "a", "profile": "dev"});
+        for (k, v) in extra.as_object().unwrap() {
+            o[k] = v.clone();
+        }
+        Config::from_value(&o).unwrap()
+    }
 
     #[test]
     fn every_input_round_trips() {
-        let inputs = vec![
+        let inputs: Vec<Input<J>> = vec![
             Input::Call {
                 call: 3,
                 method: Method::AskChangePerson,
-                arg: Json::parse(r#"{"sid":"S-1","newer":"a2"}"#).unwrap(),
+                arg: json!({"sid": "S-1", "newer": "a2"}),
             },
             Input::PushOpened,
             Input::PushMessage {
                 id: Some("7".into()),
-                data: r#"{"msgType":50203,"sid":"S","data":{"url":"u"}}"#.into(),
+                data: f(r#"{"msgType":50203,"sid":"S","data":{"url":"u"}}"#),
+            },
+            Input::PushMessage {
+                id: None,
+                data: f("not json"),
             },
             Input::PushOversized {
                 id: None,
@@ -421,14 +419,22 @@ mod tests {
                 wrong_type: true,
             },
             Input::ExeOpened,
-            Input::ExeText(r#"{"id":1,"ok":true}"#.into()),
+            Input::ExeText(f(r#"{"id":1,"ok":true}"#)),
+            Input::ExeText(f("<<")),
             Input::ExeOversized { len: 9 },
             Input::ExeClosed { code: 1006 },
             Input::Http {
                 id: 4,
                 outcome: HttpOutcome::Response {
                     status: 200,
-                    body: "{}".into(),
+                    body: f("{}"),
+                },
+            },
+            Input::Http {
+                id: 4,
+                outcome: HttpOutcome::Response {
+                    status: 502,
+                    body: f("<html>"),
                 },
             },
             Input::Http {
@@ -445,72 +451,75 @@ mod tests {
             Input::Handover,
         ];
         for i in inputs {
-            let j = Json::parse(&input_json(&i, true).to_string()).unwrap();
-            assert_eq!(input_of(&j), Some(i));
+            let text = input_value(&i).to_string();
+            let j: J = serde_json::from_str(&text).unwrap();
+            assert_eq!(input_of(&j, &f), Some(i), "{text}");
         }
     }
 
     #[test]
-    fn customers_are_masked_and_the_token_redacted() {
-        let opts = Json::parse(r#"{"systemCode":"S","account":"a","token":"sec+ret/="}"#).unwrap();
-        let mut t = Trace::new(100.0, 7, "2.0.0", &opts, None);
-        t.record(
-            150.0,
-            &Step::Input(Input::PushMessage {
-                id: Some("1".into()),
-                data: r#"{"msgType":50200,"sid":"S","data":{"customer":{"name":"张三丰","phone":"13912345678","policyNo":"P2026000123"}}}"#.into(),
-            }),
-        );
-        let text = t.to_json().to_string();
+    fn the_token_never_enters_and_the_options_give_the_same_config() {
+        let c = config(json!({"token": "sec+ret/=", "httpTimeout": 3000}));
+        let t: Trace<J> = Trace::new(100.0, 7, "2.0.0", &c, None);
+        let doc = t.to_value();
+        let text = doc.to_string();
         assert!(
             !text.contains("sec+ret") && text.contains(r#""token":"***""#),
             "{text}"
         );
-        for v in ["张三丰", "13912345678", "P2026000123"] {
-            assert!(!text.contains(v), "{v} in {text}");
-        }
-        assert!(
-            text.contains("张*") && text.contains("139****5678") && text.contains("*******0123")
-        );
-        assert!(text.contains(r#""t":50"#));
+        let again = Config::from_value(&doc["options"]).unwrap();
+        assert_eq!(again.http_timeout_ms, 3000.0);
+        assert_eq!(again.sse_url, c.sse_url);
+        let none = Trace::<J>::new(0.0, 1, "x", &config(json!({})), None).to_value();
+        assert_eq!(none["options"]["token"], J::Null);
     }
 
     #[test]
     fn a_huge_frame_is_kept_by_its_length_only() {
-        let opts = Json::parse(r#"{"systemCode":"S","account":"a"}"#).unwrap();
-        let mut t = Trace::new(0.0, 1, "x", &opts, None);
-        let big = "x".repeat(MAX_TEXT + 1);
-        t.record(
+        let mut t: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
+        let big = format!("\"{}\"", "x".repeat(MAX_TEXT));
+        t.input(
             1.0,
-            &Step::Input(Input::PushMessage {
+            &Input::PushMessage {
                 id: None,
-                data: big,
-            }),
+                data: f(&big),
+            },
         );
-        t.record(2.0, &Step::Input(Input::ExeText("{}".into())));
-        let steps = steps_of(&t.to_json());
+        t.input(2.0, &Input::ExeText(f("{}")));
+        let steps = steps_of(&t.to_value(), &f);
         assert_eq!(
             steps[0].1,
             Step::Elided {
                 kind: "push",
-                len: MAX_TEXT + 1
+                len: MAX_TEXT + 2
             }
         );
-        assert_eq!(steps[1].1, Step::Input(Input::ExeText("{}".into())));
-        assert!(t.chars < 1_000);
+        assert_eq!(steps[1].1, Step::Input(Input::ExeText(f("{}"))));
+        assert!(t.len_and_chars().1 < 1_000);
     }
 
     #[test]
     fn the_oldest_entries_go_first_and_are_counted() {
-        let opts = Json::parse(r#"{"systemCode":"S","account":"a"}"#).unwrap();
-        let mut t = Trace::new(0.0, 1, "x", &opts, None);
+        let mut t: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
         for i in 0..(MAX_ENTRIES + 10) {
-            t.record(i as f64, &Step::Timer);
+            t.timer(i as f64);
         }
-        let doc = t.to_json();
-        assert_eq!(doc.get("dropped"), Some(&Json::Num(10.0)));
-        let steps = steps_of(&doc);
+        let doc = t.to_value();
+        assert_eq!(doc["dropped"], json!(10));
+        let steps = steps_of(&doc, &f);
         assert_eq!(steps.len(), MAX_ENTRIES);
         assert_eq!(steps[0].0, 10.0);
+    }
+
+    #[test]
+    fn text_bound_drops_the_oldest() {
+        let mut t: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
+        let frame = format!("\"{}\"", "y".repeat(60_000));
+        for i in 0..40 {
+            t.input(i as f64, &Input::ExeText(f(&frame)));
+        }
+        let (n, chars) = t.len_and_chars();
+        assert!(chars <= MAX_CHARS && n < 40, "{n} {chars}");
+        assert_eq!(t.to_value()["dropped"], json!(40 - n));
     }
 }

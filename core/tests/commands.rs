@@ -1,9 +1,8 @@
 //! Page methods: check order, double clicks, HTTP failures, HTTP_BACK, snapshot.
 
 mod common;
-use common::{H, INCOMING};
-use rtv_core::json::Json;
-use rtv_core::{EventType, HttpOutcome, Input, Method, Output, State};
+use common::{frame, Json, JsonExt, Output, H, INCOMING};
+use rtv_core::{EventType, HttpOutcome, Input, Method, State};
 
 #[test]
 fn argument_then_state_then_sid() {
@@ -105,7 +104,7 @@ fn business_failure_is_http_back_and_numeric_rejection() {
     assert_eq!(h.errors().len(), errors_before, "not through error");
     let c = h.call(Method::AskChangePerson, r#"{"sid":"S-1","newer":"a2"}"#);
     h.reply_http("change/ask", r#"{"code":400002,"msg":"自定义文本"}"#);
-    assert_eq!(h.rejected_code(c), Json::Num(400002.0));
+    assert_eq!(h.rejected_code(c), Json::num(400002.0));
     assert_eq!(
         h.last_event(EventType::HttpBack).unwrap().get("msg"),
         Some(&Json::str("自定义文本"))
@@ -119,7 +118,7 @@ fn transport_failures_keep_state() {
         (
             HttpOutcome::Response {
                 status: 500,
-                body: "oops".into(),
+                body: frame("oops"),
             },
             "HTTP_ERROR",
         ),
@@ -128,14 +127,14 @@ fn transport_failures_keep_state() {
         (
             HttpOutcome::Response {
                 status: 200,
-                body: "<html>".into(),
+                body: frame("<html>"),
             },
             "BAD_RESPONSE",
         ),
         (
             HttpOutcome::Response {
                 status: 200,
-                body: r#"{"code":"0"}"#.into(),
+                body: frame(r#"{"code":"0"}"#),
             },
             "BAD_RESPONSE",
         ),
@@ -164,7 +163,7 @@ fn http_requests_carry_timeout_and_bearer() {
     assert_eq!(r.token.as_deref(), Some("T0K3N"));
     assert_eq!(r.url, "http://127.0.0.1:8686/rtv/call/answer");
     assert_eq!(
-        Json::parse(&r.body).unwrap(),
+        r.body,
         Json::parse(r#"{"systemCode":"SYS","account":"a1","sid":"S-1"}"#).unwrap()
     );
 }
@@ -186,10 +185,10 @@ fn snapshot_normalizes_and_emits() {
     assert_eq!(h.settled(a), Some(Ok(want.clone())));
     assert_eq!(h.settled(b), Some(Ok(want)));
     let c = h.call(Method::Snapshot, "\"pusher\"");
-    h.input(Input::ExeText(format!(
+    h.input(Input::ExeText(frame(&format!(
         r#"{{"id":{},"ok":false,"code":500,"msg":"no camera"}}"#,
         h.exe_req("snapshot").unwrap().get("id").unwrap()
-    )));
+    ))));
     assert_eq!(h.rejected_code(c), Json::str("EXE_ERROR"));
 }
 
@@ -226,7 +225,7 @@ fn destroy_reports_offline_closes_and_completes_once() {
         Output::Http(r) if r.keepalive => Some(r.clone()),
         _ => None,
     });
-    assert!(off.unwrap().body.contains(r#""state":"offline""#));
+    assert_eq!(off.unwrap().body["state"], "offline");
     assert!(out.contains(&Output::ClosePush) && out.contains(&Output::CloseExe));
     assert_eq!(out.iter().filter(|o| **o == Output::Complete).count(), 1);
     assert_eq!(out.last(), Some(&Output::Complete));
@@ -251,7 +250,7 @@ fn token_never_in_log_lines() {
     for o in &h.log {
         match o {
             Output::Log { msg, .. } => assert!(!msg.contains("T0K3N"), "{msg}"),
-            Output::Error(e) => assert!(!e.to_json().to_string().contains("T0K3N")),
+            Output::Error(e) => assert!(!e.to_value::<Json>().to_string().contains("T0K3N")),
             Output::Event { data, .. } => assert!(!data.to_string().contains("T0K3N")),
             _ => {}
         }

@@ -5,9 +5,8 @@
 
 mod common;
 
-use common::{H, INCOMING};
-use rtv_core::json::Json;
-use rtv_core::{HttpOutcome, Input, Method, Output, State};
+use common::{frame, Json, JsonExt, Output, H, INCOMING};
+use rtv_core::{HttpOutcome, Input, Method, State};
 
 #[test]
 fn rest_twice_sends_one_presence_and_settles_both() {
@@ -87,12 +86,12 @@ fn same_method_but_other_arguments_is_its_own_request() {
     let a3 = h.call(Method::AskChangePerson, r#"{"sid":"S-1","newer":"a3"}"#);
     assert_eq!(h.http_count("change/ask"), 2);
     let body = h.http_req("change/ask").unwrap().body;
-    assert!(body.contains(r#""newer":"a3""#), "{body}");
+    assert_eq!(body["newer"], "a3", "{body}");
     h.reply_http(
         "change/ask",
         r#"{"code":400001,"msg":"操作失败,正在切换坐席中","data":null}"#,
     );
-    assert_eq!(h.rejected_code(a3), Json::Num(400001.0));
+    assert_eq!(h.rejected_code(a3), Json::num(400001.0));
     assert_eq!(h.settled(a2), None, "a2's ask is still in flight");
     // The same arguments again join the first ask.
     let again = h.call(Method::AskChangePerson, r#"{"sid":"S-1","newer":"a2"}"#);
@@ -109,7 +108,7 @@ fn same_method_but_other_arguments_is_its_own_request() {
         id: first,
         outcome: HttpOutcome::Response {
             status: 200,
-            body: r#"{"code":0,"msg":"ok","data":null}"#.into(),
+            body: frame(r#"{"code":0,"msg":"ok","data":null}"#),
         },
     });
     assert!(matches!(h.settled(a2), Some(Ok(_))));

@@ -4,15 +4,14 @@
 
 mod common;
 
-use common::H;
-use rtv_core::json::Json;
-use rtv_core::{Input, Method, Output};
+use common::{frame, Json, JsonExt, Output, H};
+use rtv_core::{Input, Method};
 
 fn exe_ids(h: &H) -> Vec<i64> {
     h.log
         .iter()
         .filter_map(|o| match o {
-            Output::ExeSend(t) => Json::parse(t).unwrap().get("id").and_then(Json::as_i64),
+            Output::ExeSend(j) => j.get("id").and_then(Json::as_i64),
             _ => None,
         })
         .collect()
@@ -37,9 +36,9 @@ fn each_reply_settles_its_own_request() {
     let shot = h.settled(player).unwrap().unwrap();
     assert_eq!(shot.get("type"), Some(&Json::str("player")));
     assert_eq!(h.settled(pusher), None);
-    h.input(Input::ExeText(
-        r#"{"id":3,"ok":true,"data":{"base64":"REVG"}}"#.into(),
-    ));
+    h.input(Input::ExeText(frame(
+        r#"{"id":3,"ok":true,"data":{"base64":"REVG"}}"#,
+    )));
     let shot = h.settled(pusher).unwrap().unwrap();
     assert_eq!(shot.get("type"), Some(&Json::str("pusher")));
     assert!(h.errors().is_empty(), "{:?}", h.errors());
@@ -68,7 +67,7 @@ fn start_waits_for_the_exe_link() {
 
 fn reply_raw(h: &mut H, cmd: &str, rest: &str) {
     let id = h.exe_req(cmd).unwrap().get("id").unwrap().as_i64().unwrap();
-    h.input(Input::ExeText(format!(r#"{{"id":{id},{rest}}}"#)));
+    h.input(Input::ExeText(frame(&format!(r#"{{"id":{id},{rest}}}"#))));
 }
 
 #[test]

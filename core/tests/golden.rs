@@ -2,8 +2,7 @@
 //! simulator's tests) decoded in the state each one is meant for.
 
 mod common;
-use common::{H, INCOMING, STREAMS};
-use rtv_core::json::Json;
+use common::{Json, JsonExt, H, INCOMING, STREAMS};
 use rtv_core::{Method, State};
 
 fn setup(name: &str) -> H {

@@ -4,9 +4,8 @@
 //! in the `{code: <number>, msg}` rejection; a server text is kept as is.
 
 mod common;
-use common::H;
-use rtv_core::json::Json;
-use rtv_core::{EventType, Method, Output, State};
+use common::{Json, JsonExt, Output, H};
+use rtv_core::{EventType, Method, State};
 
 /// SPEC §2, copied here on purpose (not read from the core's table).
 const SPEC_TEXTS: [(i64, &str); 13] = [
@@ -44,10 +43,10 @@ fn assert_http_back(body: &str, code: i64, text: &str) {
     let back = Json::obj([
         ("op", Json::str("change/ask")),
         ("sid", Json::str("S-1")),
-        ("code", Json::Num(code as f64)),
+        ("code", Json::num(code as f64)),
         ("msg", Json::str(text)),
     ]);
-    let rejection = Json::obj([("code", Json::Num(code as f64)), ("msg", Json::str(text))]);
+    let rejection = Json::obj([("code", Json::num(code as f64)), ("msg", Json::str(text))]);
     assert_eq!(
         out.len(),
         2,

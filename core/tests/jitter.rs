@@ -4,8 +4,8 @@
 //! deadline to deadline until the link is reopened, over many seeds.
 
 mod common;
-use common::{opts, H};
-use rtv_core::{Input, Output};
+use common::{opts, Output, H};
+use rtv_core::Input;
 
 const SEEDS: u64 = 40;
 const ATTEMPTS: u32 = 12;

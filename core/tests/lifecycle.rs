@@ -5,9 +5,8 @@
 
 mod common;
 
-use common::{H, INCOMING};
-use rtv_core::json::Json;
-use rtv_core::{EventType, Input, Method, Output, State};
+use common::{Json, JsonExt, Output, H, INCOMING};
+use rtv_core::{EventType, Input, Method, State};
 
 fn is_open(o: &Output) -> bool {
     matches!(o, Output::OpenPush { .. } | Output::OpenExe { .. })
@@ -37,7 +36,7 @@ fn pagehide_reports_offline_closes_both_links_and_retries_nothing() {
         })
         .collect();
     assert_eq!(offline.len(), 1, "{out:?}");
-    assert!(offline[0].contains(r#""state":"offline""#));
+    assert_eq!(offline[0]["state"], "offline");
     assert!(
         out.contains(&Output::ClosePush) && out.contains(&Output::CloseExe),
         "{out:?}"
@@ -81,7 +80,7 @@ fn shown_again_it_resyncs_as_after_an_outage() {
     h.links_up();
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
     let st = h.http_req("agent/state").unwrap();
-    assert!(st.body.contains(r#""state":"ready""#), "{}", st.body);
+    assert_eq!(st.body["state"], "ready", "{}", st.body);
     h.ok("agent/state");
     assert_eq!(h.state(), State::Ready);
     let changes = state_changes(&h);
@@ -122,11 +121,7 @@ fn shown_again_after_rest_it_comes_back_in_leave() {
     h.input(Input::Resume);
     h.links_up();
     h.reply_http("session/current", r#"{"code":0,"msg":"ok","data":null}"#);
-    assert!(h
-        .http_req("agent/state")
-        .unwrap()
-        .body
-        .contains(r#""state":"leave""#));
+    assert_eq!(h.http_req("agent/state").unwrap().body["state"], "leave");
     h.ok("agent/state");
     assert_eq!(h.state(), State::Leave);
 }
@@ -259,7 +254,7 @@ fn a_take_over_whose_links_stay_down_goes_disconnected_after_the_grace_period() 
 #[test]
 fn a_recover_snapshot_goes_disconnected_first() {
     let mut snap = H::ready().agent.snapshot();
-    snap.set("recover", Json::Bool(true));
+    snap["recover"] = Json::Bool(true);
     let mut h = H::adopting(&snap);
     assert_eq!(
         state_changes(&h),

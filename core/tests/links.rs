@@ -2,9 +2,8 @@
 //! watchdog, heartbeats, EXE silence and restart, hostile push input.
 
 mod common;
-use common::{H, INCOMING};
-use rtv_core::json::Json;
-use rtv_core::{EventType, Input, Method, Output, State, MAX_FRAME_CHARS};
+use common::{frame, Json, JsonExt, Output, H, INCOMING};
+use rtv_core::{EventType, Input, Method, State, MAX_FRAME_CHARS};
 
 fn opens(out: &[Output]) -> Vec<String> {
     out.iter()
@@ -154,10 +153,7 @@ fn heartbeat_every_20s_and_driven_by_pings_when_timers_are_throttled() {
     );
     h.input(Input::PushPing);
     let hb = h.http_req("agent/heartbeat").unwrap();
-    assert_eq!(
-        Json::parse(&hb.body).unwrap().get("state"),
-        Some(&Json::str("ready"))
-    );
+    assert_eq!(hb.body.get("state"), Some(&Json::str("ready")));
     // A hidden tab: the timer never fires, but pings arrive every 15 s.
     let n = h.http_count("agent/heartbeat");
     for _ in 0..8 {
@@ -204,11 +200,11 @@ fn exe_silence_closes_and_reconnects_then_restarts_streams() {
 #[test]
 fn exe_garbage_and_unknown_replies_are_reported_once_each() {
     let mut h = H::busy("S-1");
-    h.input(Input::ExeText("not json".into()));
-    h.input(Input::ExeText(r#"{"id":999,"ok":true}"#.into()));
-    h.input(Input::ExeText(
-        r#"{"event":"stream","sid":"S-1","status":"failed"}"#.into(),
-    ));
+    h.input(Input::ExeText(frame("not json")));
+    h.input(Input::ExeText(frame(r#"{"id":999,"ok":true}"#)));
+    h.input(Input::ExeText(frame(
+        r#"{"event":"stream","sid":"S-1","status":"failed"}"#,
+    )));
     assert_eq!(h.errors(), vec!["BAD_MESSAGE", "UNKNOWN_REPLY"]);
     let ev = h.last_event(EventType::ExeEvent).unwrap();
     assert_eq!(ev.get("status"), Some(&Json::str("failed")));
@@ -229,13 +225,13 @@ fn failed_exe_start_is_reported_and_call_stays_busy() {
         .unwrap()
         .as_i64()
         .unwrap();
-    h.input(Input::ExeText(format!(
+    h.input(Input::ExeText(frame(&format!(
         r#"{{"id":{id},"ok":false,"code":7,"msg":"camera busy"}}"#
-    )));
+    ))));
     assert_eq!(h.state(), State::Busy);
     assert_eq!(
         h.last_event(EventType::ExeEvent).unwrap().get("code"),
-        Some(&Json::Num(7.0))
+        Some(&Json::num(7.0))
     );
     assert!(h.errors().contains(&"EXE_ERROR".to_string()));
     h.call(Method::HangUp, "\"S-1\"");

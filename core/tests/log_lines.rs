@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::{opts, H, INCOMING};
-use rtv_core::{Input, LogLevel, Output};
+use common::{opts, Output, H, INCOMING};
+use rtv_core::{Input, LogLevel};
 
 fn lines(h: &H, level: LogLevel) -> Vec<String> {
     h.log

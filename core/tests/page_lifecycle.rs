@@ -5,10 +5,10 @@
 
 mod common;
 
-use common::H;
-use rtv_core::{HttpOutcome, Input, Method, Output, State};
+use common::{Json, Output, H};
+use rtv_core::{HttpOutcome, Input, Method, State};
 
-fn presence_bodies(h: &H) -> Vec<String> {
+fn presence_bodies(h: &H) -> Vec<Json> {
     h.log
         .iter()
         .filter_map(|o| match o {
@@ -35,7 +35,7 @@ fn a_sync_answer_that_lands_after_pagehide_is_ignored() {
     h.ok("session/current");
     let bodies = presence_bodies(&h);
     assert_eq!(bodies.len(), 1, "{bodies:?}");
-    assert!(bodies[0].contains(r#""state":"offline""#), "{bodies:?}");
+    assert_eq!(bodies[0]["state"], "offline", "{bodies:?}");
     assert_eq!(h.state(), State::Disconnected);
     assert_eq!(h.agent.poll_timeout(), None);
 }
@@ -74,7 +74,7 @@ fn a_second_resume_while_resyncing_reports_no_presence() {
     assert_eq!(h.state(), State::Disconnected);
     let bodies = presence_bodies(&h);
     assert!(
-        bodies.last().unwrap().contains(r#""state":"offline""#),
+        bodies.last().unwrap()["state"] == "offline",
         "nothing after the offline: {bodies:?}"
     );
 }

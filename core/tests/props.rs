@@ -8,8 +8,10 @@
 use std::collections::HashSet;
 
 use proptest::prelude::*;
-use rtv_core::json::Json;
 use rtv_core::{Agent, Config, EventType, HttpOutcome, Input, Method, Output, State};
+
+mod common;
+use common::{frame, Json, JsonExt};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -113,7 +115,7 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
     let mut reached = HashSet::new();
     let opts = Json::parse(r#"{"systemCode":"S","account":"a1","profile":"dev","token":"SECRET"}"#)
         .unwrap();
-    let mut a = Agent::new(Config::from_json(&opts).unwrap(), 0.0, 1);
+    let mut a: Agent<Json> = Agent::new(Config::from_value(&opts).unwrap(), 0.0, 1);
     let (mut now, mut next_call, mut push_id) = (0.0, 1u32, 0u64);
     let (mut http, mut exe): (Vec<u32>, Vec<i64>) = (Vec::new(), Vec::new());
     let mut settled = HashSet::new();
@@ -140,11 +142,14 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
                     r#"{{"msgType":{},"sid":"{}","data":{}}}"#,
                     CODES[c], SIDS[s], DATA[d]
                 );
-                Some(Input::PushMessage { id: Some(id), data })
+                Some(Input::PushMessage {
+                    id: Some(id),
+                    data: frame(&data),
+                })
             }
             Op::RawPush(r) => Some(Input::PushMessage {
                 id: None,
-                data: RAW[r].into(),
+                data: frame(RAW[r]),
             }),
             Op::PushOpened => Some(Input::PushOpened),
             Op::PushDown(status) => Some(Input::PushDown {
@@ -156,32 +161,31 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
             Op::ExeClosed => Some(Input::ExeClosed { code: 1006 }),
             Op::ExeReply(i, ok, d) if !exe.is_empty() => {
                 let id = exe.remove(i % exe.len());
-                Some(Input::ExeText(format!(
+                Some(Input::ExeText(frame(&format!(
                     r#"{{"id":{id},"ok":{ok},"data":{},"code":1,"msg":"m"}}"#,
                     EXE_DATA[d]
-                )))
+                ))))
             }
             Op::ExeReply(..) => None,
-            Op::ExeText(i) => Some(Input::ExeText(
+            Op::ExeText(i) => Some(Input::ExeText(frame(
                 [
                     "x",
                     r#"{"id":12345,"ok":true}"#,
                     r#"{"event":"error","code":3}"#,
-                ][i]
-                    .into(),
-            )),
+                ][i],
+            ))),
             Op::Http(i, b) if !http.is_empty() => {
                 let id = http.remove(i % http.len());
                 let outcome = match b.checked_sub(BODIES.len()) {
                     None => HttpOutcome::Response {
                         status: 200,
-                        body: BODIES[b].into(),
+                        body: frame(BODIES[b]),
                     },
                     Some(0) => HttpOutcome::Timeout,
                     Some(1) => HttpOutcome::NetworkError("x".into()),
                     Some(_) => HttpOutcome::Response {
                         status: 503,
-                        body: String::new(),
+                        body: frame(""),
                     },
                 };
                 Some(Input::Http { id, outcome })
@@ -208,14 +212,7 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
             }
             match o {
                 Output::Http(r) if !r.keepalive => http.push(r.id),
-                Output::ExeSend(t) => exe.push(
-                    Json::parse(&t)
-                        .unwrap()
-                        .get("id")
-                        .unwrap()
-                        .as_i64()
-                        .unwrap(),
-                ),
+                Output::ExeSend(f) => exe.push(f.get("id").unwrap().as_i64().unwrap()),
                 Output::Event {
                     kind: EventType::StateChange,
                     data,
@@ -227,7 +224,9 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
                 }
                 Output::Complete => complete = true,
                 Output::Log { msg, .. } => prop_assert!(!msg.contains("SECRET")),
-                Output::Error(e) => prop_assert!(!e.to_json().to_string().contains("SECRET")),
+                Output::Error(e) => {
+                    prop_assert!(!e.to_value::<Json>().to_string().contains("SECRET"))
+                }
                 _ => {}
             }
         }

@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::H;
-use rtv_core::{HttpOutcome, Input, Output, State};
+use common::{frame, Output, H};
+use rtv_core::{HttpOutcome, Input, State};
 
 #[test]
 fn a_failed_sync_is_retried_after_a_second() {
@@ -18,7 +18,7 @@ fn a_failed_sync_is_retried_after_a_second() {
         "session/current",
         HttpOutcome::Response {
             status: 500,
-            body: String::new(),
+            body: frame(""),
         },
     );
     assert_eq!(h.errors(), ["HTTP_ERROR"]);

@@ -4,12 +4,11 @@
 //! failed EXE `start` during a call.
 
 mod common;
-use common::{H, INCOMING};
-use rtv_core::json::Json;
-use rtv_core::{EventType, Input, Method, Output, State, MAX_FRAME_CHARS};
+use common::{frame, frame_of, Json, JsonExt, Output, H, INCOMING};
+use rtv_core::{EventType, Input, Method, State, MAX_FRAME_CHARS};
 
 fn body(h: &H, path: &str) -> Json {
-    Json::parse(&h.http_req(path).unwrap_or_else(|| panic!("no {path}")).body).unwrap()
+    h.http_req(path).unwrap_or_else(|| panic!("no {path}")).body
 }
 
 fn errors_of(out: &[Output]) -> Vec<&str> {
@@ -89,7 +88,7 @@ fn recovers_into_leave(drop_link: fn(&mut H), restore: fn(&mut H)) {
     let ready_reports = |h: &H| {
         h.log
             .iter()
-            .filter(|o| matches!(o, Output::Http(r) if r.url.ends_with("agent/state") && r.body.contains(r#""state":"ready""#)))
+            .filter(|o| matches!(o, Output::Http(r) if r.url.ends_with("agent/state") && r.body["state"] == "ready"))
             .count()
     };
     let before_ready = ready_reports(&h);
@@ -102,7 +101,7 @@ fn recovers_into_leave(drop_link: fn(&mut H), restore: fn(&mut H)) {
     assert_eq!(h.http_count("agent/state"), states_before + 1);
     let st = h.http_req("agent/state").unwrap();
     assert_eq!(
-        Json::parse(&st.body).unwrap(),
+        st.body,
         Json::parse(r#"{"systemCode":"SYS","account":"a1","state":"leave"}"#).unwrap(),
         "the sync reports the rest the agent chose"
     );
@@ -158,8 +157,8 @@ fn incoming_call_while_resting_is_unexpected_and_changes_nothing() {
         panic!("{out:#?}")
     };
     assert_eq!(e.code.as_str(), "UNEXPECTED_MESSAGE");
-    let j = e.to_json();
-    assert_eq!(j.get("msgType"), Some(&Json::Num(50200.0)));
+    let j = e.to_value::<Json>();
+    assert_eq!(j.get("msgType"), Some(&Json::num(50200.0)));
     assert_eq!(j.get("sid"), Some(&Json::str("S-1")));
     assert_eq!(h.state(), State::Leave);
     assert_eq!(h.count_events(EventType::IncomingCall), 0);
@@ -230,7 +229,7 @@ fn a_push_of_exactly_the_limit_is_accepted_one_more_unit_is_too_large() {
         panic!("{out:#?}")
     };
     assert_eq!(e.code.as_str(), "TOO_LARGE");
-    assert_eq!(e.to_json().get("id"), Some(&Json::str("1")));
+    assert_eq!(e.to_value::<Json>().get("id"), Some(&Json::str("1")));
     assert!(e.msg.contains("1048577"), "{}", e.msg);
     assert_eq!(h.state(), State::Ready);
     // Its id counts as delivered: a replay is dropped silently.
@@ -299,6 +298,30 @@ fn an_oversized_push_reported_by_the_web_layer_is_one_too_large() {
     assert_eq!(h.state(), State::Ready);
 }
 
+#[test]
+fn an_exe_frame_measured_over_the_limit_is_one_too_large_and_not_read() {
+    let mut h = H::busy("S-1");
+    h.take();
+    let big = |len| {
+        Input::ExeText(frame_of(
+            Json::parse(r#"{"event":"error","code":5,"msg":"x"}"#).unwrap(),
+            len,
+        ))
+    };
+    h.input(big(MAX_FRAME_CHARS + 1));
+    let out = h.take_quiet();
+    assert_eq!(errors_of(&out), ["TOO_LARGE"]);
+    assert_eq!(out.len(), 1, "no EXE_EVENT for a dropped frame: {out:#?}");
+    h.input(big(MAX_FRAME_CHARS));
+    let out = h.take_quiet();
+    assert!(
+        errors_of(&out).is_empty(),
+        "exactly the limit is read: {out:#?}"
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(h.state(), State::Busy);
+}
+
 // ---- §4.4 unsolicited EXE frames → EXE_EVENT ----
 
 #[test]
@@ -306,9 +329,9 @@ fn an_unsolicited_exe_error_is_one_exe_event_and_nothing_else() {
     for mut h in [H::busy("S-1"), H::ready()] {
         let state = h.state();
         h.take();
-        h.input(Input::ExeText(
-            r#"{"event":"error","code":5,"msg":"x"}"#.into(),
-        ));
+        h.input(Input::ExeText(frame(
+            r#"{"event":"error","code":5,"msg":"x"}"#,
+        )));
         let out = h.take_quiet();
         assert_eq!(
             out,
@@ -326,9 +349,9 @@ fn an_unsolicited_exe_error_is_one_exe_event_and_nothing_else() {
 fn an_unsolicited_exe_frame_keeps_its_other_members() {
     let mut h = H::busy("S-1");
     h.take();
-    h.input(Input::ExeText(
-        r#"{"event":"error","code":"E_CAM","msg":"摄像头被占用","device":{"id":2}}"#.into(),
-    ));
+    h.input(Input::ExeText(frame(
+        r#"{"event":"error","code":"E_CAM","msg":"摄像头被占用","device":{"id":2}}"#,
+    )));
     assert_eq!(
         h.take_quiet(),
         vec![Output::Event {
@@ -359,9 +382,9 @@ fn failed_exe_start_is_one_exe_event_and_one_error_and_hang_up_still_works() {
         .unwrap();
     let changes = h.count_events(EventType::StateChange);
     h.take();
-    h.input(Input::ExeText(format!(
+    h.input(Input::ExeText(frame(&format!(
         r#"{{"id":{id},"ok":false,"code":7,"msg":"camera busy"}}"#
-    )));
+    ))));
     let out = h.take_quiet();
     assert_eq!(out.len(), 2, "EXE_EVENT + error, nothing else: {out:#?}");
     let Output::Event {
@@ -371,7 +394,7 @@ fn failed_exe_start_is_one_exe_event_and_one_error_and_hang_up_still_works() {
     else {
         panic!("{out:#?}")
     };
-    assert_eq!(data.get("code"), Some(&Json::Num(7.0)));
+    assert_eq!(data.get("code"), Some(&Json::num(7.0)));
     assert_eq!(data.get("msg"), Some(&Json::str("camera busy")));
     assert_eq!(errors_of(&out), ["EXE_ERROR"]);
     assert_eq!(h.state(), State::Busy, "the call stays busy");

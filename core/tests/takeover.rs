@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{H, STREAMS};
-use rtv_core::json::Json;
+use common::{Json, JsonExt, H, STREAMS};
 use rtv_core::{EventType, Method, State};
 
 #[test]

@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{H, STREAMS};
-use rtv_core::json::Json;
+use common::{Json, JsonExt, H, STREAMS};
 use rtv_core::{EventType, Method, State};
 
 const BUSY_FAILURE: &str = r#"{"code":300003,"msg":"操作失败,坐席忙线","data":null}"#;
@@ -101,7 +100,7 @@ fn a_failed_accept_rearms_the_check() {
         h.push(ask, "S-1", r#"{"from":"a2"}"#);
         let c = h.call(accept, r#"{"sid":"S-1"}"#);
         h.reply_http(path, BUSY_FAILURE);
-        assert_eq!(h.rejected_code(c), Json::Num(300003.0));
+        assert_eq!(h.rejected_code(c), Json::num(300003.0));
         h.push(live, "S-1", STREAMS);
         assert_eq!(h.errors(), ["UNEXPECTED_MESSAGE"], "{live}");
         assert_eq!(h.state(), State::Wait, "{live}");
@@ -127,7 +126,7 @@ fn another_failed_command_keeps_the_accept() {
         "change/refuse",
         r#"{"code":400005,"msg":"操作失败,对方已受理切换请求取消失败","data":null}"#,
     );
-    assert_eq!(h.rejected_code(c), Json::Num(400005.0));
+    assert_eq!(h.rejected_code(c), Json::num(400005.0));
     assert_eq!(h.state(), State::Wait);
     h.push(50201, "S-1", STREAMS);
     assert!(h.errors().is_empty(), "{:?}", h.errors());

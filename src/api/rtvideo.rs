@@ -4,18 +4,19 @@
 
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise, Reflect, JSON};
-use rtv_core::json::Json;
+use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use rtv_core::trace::Trace;
-use rtv_core::{Agent, Config, Input, Method};
+use rtv_core::{Config, Method};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::driver::{json_of, Driver, Observer};
+use crate::driver::{Agent, Driver, Observer};
 use crate::live;
 use crate::web::counters;
 use crate::web::http::mark_handled;
 use crate::web::timer;
+use crate::web::value::set_member;
+use crate::web::{Input, Js};
 
 /// One agent session: the push channel, the commands, the presence and the
 /// local video client, reported through `next`, `error` and `complete`.
@@ -44,13 +45,13 @@ impl RtVideo {
         #[wasm_bindgen(unchecked_optional_param_type = "never")] snapshot: JsValue,
     ) -> Result<RtVideo, JsValue> {
         live::install_panic_hook();
-        let (config, opts) = config_of(&options).map_err(|msg| config_error(&msg))?;
+        let config = config_of(&options).map_err(|msg| config_error(&msg))?;
         let observer = observer_of(observer)?;
         let now = timer::now();
         let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 ^ now.to_bits();
         let managed = snapshot.is_object();
-        let snap = managed.then(|| json_of(&snapshot));
-        let trace = Trace::new(now, seed, env!("CARGO_PKG_VERSION"), &opts, snap.as_ref());
+        let snap = managed.then_some(Js(snapshot));
+        let trace = Trace::new(now, seed, env!("CARGO_PKG_VERSION"), &config, snap.as_ref());
         let agent = Agent::with_snapshot(config, now, seed, snap.as_ref());
         let driver = Driver::start(agent, observer, managed, trace);
         Ok(RtVideo { driver })
@@ -61,26 +62,23 @@ impl RtVideo {
     /// anything; returns `{multiTab, key}`, `key` naming the agent's tab group.
     #[wasm_bindgen(js_name = __validate, skip_typescript)]
     pub fn validate(options: JsValue, observer: JsValue) -> Result<JsValue, JsValue> {
-        let (config, _) = config_of(&options).map_err(|msg| config_error(&msg))?;
+        let config = config_of(&options).map_err(|msg| config_error(&msg))?;
         observer_of(observer)?;
-        let key = Json::Arr(vec![
-            Json::str(config.system_code.clone()),
-            Json::str(config.account.clone()),
-        ]);
-        let info = Json::obj([
-            ("multiTab", Json::Bool(config.multi_tab)),
-            ("key", Json::str(key.to_string())),
-        ]);
-        Ok(crate::driver::to_js(&info.to_string()))
+        let group = Array::of2(
+            &JsValue::from_str(&config.system_code),
+            &JsValue::from_str(&config.account),
+        );
+        let info = Object::new();
+        set_member(&info, "multiTab", &config.multi_tab.into());
+        set_member(&info, "key", &JSON::stringify(&group)?.into());
+        Ok(info.into())
     }
 
     /// Internal (pkg-template/tabs.js): the trace document (`exportTrace()`):
     /// every input of the core with its time, for `examples/replay.rs`.
     #[wasm_bindgen(js_name = __trace, skip_typescript)]
     pub fn trace_js(&self) -> JsValue {
-        self.driver
-            .trace_text()
-            .map_or(JsValue::NULL, |t| crate::driver::to_js(&t))
+        self.driver.trace_doc()
     }
 
     /// Internal (pkg-template/tabs.js): what another tab needs to take over.
@@ -295,7 +293,7 @@ impl RtVideo {
             mark_handled(&p);
             return p;
         }
-        let arg = json_of(&arg);
+        let arg = Js(arg);
         let mut functions = None;
         let promise = Promise::new(&mut |res, rej| functions = Some((res, rej)));
         // The executor runs synchronously, so the functions are there.
@@ -310,37 +308,19 @@ impl RtVideo {
 /// What the constructor throws for invalid options: an `Error` naming the
 /// field, with `code: 'CONFIG'` and `msg` like every other SDK error.
 fn config_error(msg: &str) -> JsValue {
-    crate::driver::error_value(&Json::obj([
-        ("code", Json::str("CONFIG")),
-        ("msg", Json::str(msg)),
-    ]))
+    crate::driver::error_value("CONFIG", msg)
 }
 
-/// What the constructor throws for an invalid observer (`INVALID_ARGUMENT`).
 fn argument_error(msg: &str) -> JsValue {
-    crate::driver::error_value(&Json::obj([
-        ("code", Json::str("INVALID_ARGUMENT")),
-        ("msg", Json::str(msg)),
-    ]))
+    crate::driver::error_value("INVALID_ARGUMENT", msg)
 }
 
-/// Validates `options` (as JSON: every given option is checked, used or not);
-/// returns them as JSON too (for the trace).
-fn config_of(options: &JsValue) -> Result<(Config, Json), String> {
-    let text = if options.is_undefined() {
-        Some("null".to_string())
-    } else {
-        JSON::stringify(options).ok().and_then(|s| s.as_string())
-    };
-    let json = text.and_then(|t| Json::parse(&t).ok()).ok_or_else(|| {
-        "RtVideo: invalid option `options`: must be a plain JSON-compatible object".to_string()
-    })?;
-    Config::from_json(&json)
-        .map(|c| (c, json))
-        .map_err(|e| e.msg)
+/// Validates `options` member by member (every given option is checked,
+/// used or not); no copy of the object is made.
+fn config_of(options: &JsValue) -> Result<Config, String> {
+    Config::from_value(&Js(options.clone())).map_err(|e| e.msg)
 }
 
-/// The observer's `next`, `error` and `complete` (each optional).
 fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
     let invalid = |what: &str| argument_error(&format!("RtVideo: invalid argument `{what}`"));
     if observer.is_undefined() || observer.is_null() {
@@ -350,6 +330,7 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
             error: None,
             complete: None,
             log: None,
+            event: None,
         });
     }
     if !observer.is_object() {
@@ -371,11 +352,13 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
     let (next, error, complete) = (member("next")?, member("error")?, member("complete")?);
     // Internal: the tab group's log ring (pkg-template/tabs.js).
     let log = member("__log")?;
+    let event = member("__event")?;
     Ok(Observer {
         this: observer,
         next,
         error,
         complete,
         log,
+        event,
     })
 }

@@ -1,13 +1,14 @@
 //! `ExeLink`: the WebSocket to the local video client (the EXE).
 
 use js_sys::{JsString, Reflect};
-use rtv_core::{Input, MAX_FRAME_CHARS};
+use rtv_core::MAX_FRAME_CHARS;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::counters::{Counted, Kind};
 use super::listener::EventListener;
-use super::Inputs;
+use super::value::{parse, stringify, Js};
+use super::{Input, Inputs};
 
 /// An EXE socket. Dropping it removes the listeners first (so the core hears
 /// nothing more from it), then closes the socket.
@@ -47,10 +48,12 @@ impl ExeLink {
         })
     }
 
-    /// Sends a text frame. A socket that is not open (yet or any more) drops
-    /// it; the core's reply timeout covers that case.
-    pub(crate) fn send(&self, text: &str) {
-        let _ = self.socket.send_with_str(text);
+    /// Sends `frame` as JSON text. A socket that is not open (yet or any
+    /// more) drops it; the core's reply timeout covers that case.
+    pub(crate) fn send(&self, frame: &Js) {
+        if let Some(text) = stringify(frame).dyn_ref::<JsString>() {
+            let _ = self.socket.unchecked_ref::<Socket>().send_js(text);
+        }
     }
 }
 
@@ -61,16 +64,25 @@ impl Drop for ExeLink {
     }
 }
 
-/// A `message` event as input: text within the limit is copied, anything
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A WebSocket, for a `send` that takes a JS string (web-sys' takes a
+    /// `&str`: a copy into wasm memory and back).
+    #[wasm_bindgen(js_name = WebSocket)]
+    type Socket;
+    #[wasm_bindgen(catch, method, js_name = send)]
+    fn send_js(socket: &Socket, text: &JsString) -> Result<(), JsValue>;
+}
+
+/// A `message` event as input: text within the limit is parsed, anything
 /// else (too long, binary) is only measured.
 fn frame_input(ev: &MessageEvent) -> Input {
     let data = ev.data();
-    if let Some(s) = data.dyn_ref::<JsString>() {
-        let len = s.length() as usize;
+    if let Some(len) = data.dyn_ref::<JsString>().map(|s| s.length() as usize) {
         return if len > MAX_FRAME_CHARS {
             Input::ExeOversized { len }
         } else {
-            Input::ExeText(String::from(s))
+            Input::ExeText(parse(data, len))
         };
     }
     // Binary frames arrive as a Blob (`size`) or an ArrayBuffer (`byteLength`).

@@ -1,7 +1,7 @@
 //! HTTP commands: one `fetch` POST per [`HttpRequest`] of the core.
 
 use js_sys::Promise;
-use rtv_core::{HttpOutcome, HttpRequest, ReqId};
+use rtv_core::ReqId;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -9,7 +9,10 @@ use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use super::counters::{Counted, Kind};
 use super::timer::Timeout;
-use super::Inputs;
+use super::value::{parse, stringify, Js};
+use super::{HttpOutcome, Inputs};
+
+type HttpRequest = rtv_core::HttpRequest<Js>;
 
 #[wasm_bindgen]
 extern "C" {
@@ -57,7 +60,7 @@ fn request_init(req: &HttpRequest) -> Result<RequestInit, JsValue> {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&req.body));
+    init.set_body(&stringify(&req.body));
     if req.keepalive {
         // Not in web-sys' RequestInit yet; a plain member does it.
         js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE)?;
@@ -109,10 +112,15 @@ async fn outcome_of(promise: Promise) -> HttpOutcome {
         Err(e) => Err(e),
     };
     match text {
-        Ok(body) => HttpOutcome::Response {
-            status,
-            body: body.as_string().unwrap_or_default(),
-        },
+        Ok(body) => {
+            let len = body
+                .dyn_ref::<js_sys::JsString>()
+                .map_or(0, |s| s.length() as usize);
+            HttpOutcome::Response {
+                status,
+                body: parse(body, len),
+            }
+        }
         Err(e) => HttpOutcome::NetworkError(describe(&e)),
     }
 }

@@ -5,7 +5,14 @@
 //! [`Inputs`] they are given (the driver's `Sink` implements it), as gloo's
 //! wrappers hand events to a callback.
 
-use rtv_core::{HttpOutcome, Input, ReqId};
+use rtv_core::ReqId;
+
+pub(crate) use value::Js;
+
+/// An input of the core, over JS values.
+pub(crate) type Input = rtv_core::Input<Js>;
+/// An HTTP outcome, over JS values.
+pub(crate) type HttpOutcome = rtv_core::HttpOutcome<Js>;
 
 /// Where a wrapper hands what happened, as inputs of the sans-IO core.
 pub(crate) trait Inputs: Clone + 'static {
@@ -22,3 +29,4 @@ pub(crate) mod listener;
 pub(crate) mod page;
 pub(crate) mod sse;
 pub(crate) mod timer;
+pub(crate) mod value;

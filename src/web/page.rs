@@ -4,7 +4,7 @@
 //! (pkg-template/tabs.js, `managed`) leaves unload and restore to the group,
 //! which ends or re-creates it.
 
-use rtv_core::Input;
+use super::Input;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, PageTransitionEvent, VisibilityState};
 

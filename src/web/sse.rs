@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use js_sys::JsString;
-use rtv_core::{Input, MAX_FRAME_CHARS};
+use rtv_core::MAX_FRAME_CHARS;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, EventSource, Headers, MessageEvent, RequestInit, Response};
@@ -18,7 +18,8 @@ use super::counters::{Counted, Kind};
 use super::http::fetch_with_init;
 use super::listener::EventListener;
 use super::timer::Timeout;
-use super::Inputs;
+use super::value::parse;
+use super::{Input, Inputs};
 
 /// How long the status probe may take before it counts as a network error.
 const PROBE_TIMEOUT_MS: f64 = 5_000.0;
@@ -96,25 +97,21 @@ impl Drop for PushLink {
 }
 
 /// A `message` event as input; the length is checked before the text is
-/// copied into wasm memory.
+/// parsed (by `JSON.parse`: the text itself never enters wasm memory).
 fn message_input(ev: &MessageEvent) -> Input {
     let id = Some(ev.last_event_id()).filter(|id| !id.is_empty());
     let data = ev.data();
-    match data.dyn_ref::<JsString>() {
-        Some(s) if s.length() as usize > MAX_FRAME_CHARS => Input::PushOversized {
-            id,
-            len: s.length() as usize,
-        },
-        Some(s) => Input::PushMessage {
-            id,
-            data: String::from(s),
-        },
-        // SSE data is always text; anything else is passed on as empty data
-        // so that the core reports it as a malformed message.
-        None => Input::PushMessage {
-            id,
-            data: String::new(),
-        },
+    // SSE data is always text; anything else has length 0 and does not
+    // parse, so the core reports it as a malformed message.
+    let len = data
+        .dyn_ref::<JsString>()
+        .map_or(0, |s| s.length() as usize);
+    if len > MAX_FRAME_CHARS {
+        return Input::PushOversized { id, len };
+    }
+    Input::PushMessage {
+        id,
+        data: parse(data, len),
     }
 }
 

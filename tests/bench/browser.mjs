@@ -161,7 +161,14 @@ async function benchPush(run, { rounds, bursts, n }) {
       const wasm = () => (kind === 'sdk' ? page.eval('__wasmBytes()') : null);
       const row = { account, times: [], heap: [await run.heap(page)], wasm: [await wasm()] };
       for (let b = 0; b < bursts; b++) {
+        const profile = process.env.BENCH_PROFILE && kind === 'sdk' && i === 0 && b === bursts - 1;
+        if (profile) {
+          await page.send('Profiler.enable');
+          await page.send('Profiler.setSamplingInterval', { interval: 50 });
+          await page.send('Profiler.start');
+        }
         const r = await page.eval(`B.burst(${n})`);
+        if (profile) printProfile((await page.send('Profiler.stop')).profile);
         if (r.count !== n) throw new Error(`${kind} page: ${r.count} of ${n} messages`);
         row.times.push(r.last - r.first);
         row.heap.push(await run.heap(page));
@@ -179,6 +186,23 @@ async function benchPush(run, { rounds, bursts, n }) {
     for (const kind of order) await onePage(kind, i);
   }
   return out;
+}
+
+/** BENCH_PROFILE=1: the functions that took the most self time in one SDK burst (CPU profile). */
+function printProfile(profile) {
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, k) => {
+    const f = byId.get(id).callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(name, (self.get(name) || 0) + (dt[k] || 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`CPU profile of one SDK burst: ${(total / 1000).toFixed(1)} ms sampled; top self time:`);
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(1).padStart(7)} ms  ${name}`);
+  }
 }
 
 /** (c): per round, a new tag (cold HTTP cache), then the same tag again (warm), each in a new tab. */

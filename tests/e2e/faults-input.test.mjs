@@ -35,6 +35,9 @@ const PUSH_JUNK = [
   ['1 MiB + 1 characters', `"${'y'.repeat(MIB - 1)}"`, 'TOO_LARGE'],
   ['deeply nested arrays', deepArray(400000), 'BAD_MESSAGE'],
   ['deeply nested objects', deepObject(150000), 'BAD_MESSAGE'],
+  // Under the trace's 64 KiB bound, so the trace keeps it: exportTrace()
+  // must still work.
+  ['deep nesting kept by the trace', deepArray(30000), 'BAD_MESSAGE'],
 ];
 
 /** EXE junk (unsolicited frames) and the error code each must produce. */
@@ -90,6 +93,9 @@ test('junk on the push channel and from the EXE: one error each, nothing else; w
     }
   };
   await runAll(true);
+  const trace = await h.eval((i) => window.H.get(i).exportTrace(), id);
+  assert.equal(trace.schema, 'rtv-trace/1', 'exportTrace() works after deeply nested junk');
+  assert.ok(trace.entries.some((e) => e.in && e.in.k === 'push' && e.in.data === deepArray(30000)), 'the deep frame is kept as its text');
   // The first round raised the high-water mark (a 1 MiB frame is copied in
   // once); more rounds of the same junk must not raise it further.
   const base = await h.memory();

@@ -6,8 +6,8 @@ use super::{Agent, Ring, Role};
 use crate::codec::Envelope;
 use crate::consts::{http_back_text, EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
-use crate::json::Json;
 use crate::methods::{Args, Method};
+use crate::value::{obj, Value};
 use crate::{CallId, HttpOutcome, HttpRequest, Output, ReqId};
 
 /// Why an HTTP request was sent.
@@ -42,8 +42,8 @@ pub(crate) struct PendingHttp {
     pub calls: Vec<CallId>,
 }
 
-impl Agent {
-    pub(crate) fn on_call(&mut self, call: CallId, method: Method, arg: &Json) {
+impl<V: Value> Agent<V> {
+    pub(crate) fn on_call(&mut self, call: CallId, method: Method, arg: &V) {
         let args = match method.parse_args(arg) {
             Ok(a) => a,
             Err(e) => return self.fail(call, e),
@@ -52,7 +52,7 @@ impl Agent {
             self.push_backoff.reset();
             self.exe_backoff.reset();
             self.on_resume();
-            return self.settle(call, Ok(Json::Null));
+            return self.settle(call, Ok(V::null()));
         }
         // A double click: settle with the first request's result.
         let presence = presence_of(method);
@@ -77,7 +77,7 @@ impl Agent {
         if let Some(state) = presence {
             self.send_http(
                 HttpKind::Presence { state, sync: false },
-                vec![("state", Json::str(state))],
+                vec![("state", V::string(state))],
                 vec![call],
                 false,
             );
@@ -91,9 +91,9 @@ impl Agent {
                 c.accept_sent = true;
             }
         }
-        let mut body = vec![("sid", Json::str(args.sid.clone().unwrap_or_default()))];
+        let mut body = vec![("sid", V::string(args.sid.as_deref().unwrap_or_default()))];
         if let Some(n) = &args.newer {
-            body.push(("newer", Json::str(n.clone())));
+            body.push(("newer", V::string(n)));
         }
         self.send_http(HttpKind::Command { method, args }, body, vec![call], false);
     }
@@ -126,7 +126,7 @@ impl Agent {
                 ErrorCode::InvalidState,
                 format!("{name}() 不能在当前状态 {} 调用", self.state),
             )
-            .with("state", Json::str(self.state.as_str())));
+            .with("state", self.state.as_str()));
         }
         let (Some(c), Some(sid)) = (c, args.sid.as_deref()) else {
             return Ok(());
@@ -156,17 +156,29 @@ impl Agent {
     pub(crate) fn send_http(
         &mut self,
         kind: HttpKind,
-        fields: Vec<(&str, Json)>,
+        fields: Vec<(&'static str, V)>,
         calls: Vec<CallId>,
         keepalive: bool,
     ) -> ReqId {
         let id = self.next_req;
         self.next_req = self.next_req.wrapping_add(1).max(1);
-        let mut body = Json::obj([
-            ("systemCode", Json::str(self.cfg.system_code.clone())),
-            ("account", Json::str(self.cfg.account.clone())),
+        let mut body = obj([
+            ("systemCode", V::string(&self.cfg.system_code)),
+            ("account", V::string(&self.cfg.account)),
         ]);
+        let debug = self.logs(crate::LogLevel::Debug);
+        let mut line = if debug {
+            format!("POST {}", kind.path())
+        } else {
+            String::new()
+        };
         for (k, v) in fields {
+            if debug {
+                line.push(' ');
+                line.push_str(k);
+                line.push('=');
+                line.push_str(&v.as_string().unwrap_or_default());
+            }
             body.set(k, v);
         }
         let base = if matches!(kind, HttpKind::Presence { .. } | HttpKind::Heartbeat) {
@@ -175,16 +187,13 @@ impl Agent {
             &self.cfg.video_url
         };
         let url = format!("{base}{}", kind.path());
-        if self.logs(crate::LogLevel::Debug) {
-            self.log(
-                crate::LogLevel::Debug,
-                format!("POST {} {body}", kind.path()),
-            );
+        if debug {
+            self.log(crate::LogLevel::Debug, line);
         }
         self.out.push_back(Output::Http(HttpRequest {
             id,
             url,
-            body: body.to_string(),
+            body,
             token: self.cfg.token.clone(),
             timeout_ms: self.cfg.http_timeout_ms,
             keepalive,
@@ -195,7 +204,7 @@ impl Agent {
         id
     }
 
-    pub(crate) fn on_http(&mut self, id: ReqId, outcome: HttpOutcome) {
+    pub(crate) fn on_http(&mut self, id: ReqId, outcome: HttpOutcome<V>) {
         let Some(i) = self.http.iter().position(|p| p.id == id) else {
             return;
         };
@@ -203,26 +212,23 @@ impl Agent {
         let op = kind.path();
         let env = match outcome {
             HttpOutcome::Response { status, body } if (200..300).contains(&status) => {
-                Envelope::decode(&body)
+                Envelope::decode(body)
             }
             HttpOutcome::Response { status, .. } => Err(SdkError::new(
                 ErrorCode::HttpError,
                 format!("{op}: HTTP {status}"),
             )
-            .with("status", Json::Num(status as f64))),
+            .with("status", status as f64)),
             HttpOutcome::NetworkError(m) => Err(SdkError::new(
                 ErrorCode::HttpError,
                 format!("{op}: 网络错误 {m}"),
             )),
             HttpOutcome::Timeout => Err(SdkError::new(
                 ErrorCode::Timeout,
-                format!(
-                    "{op}: 请求超时 ({} ms)",
-                    crate::float_fmt::Num(self.cfg.http_timeout_ms)
-                ),
+                format!("{op}: 请求超时 ({} ms)", self.cfg.http_timeout_ms as u64),
             )),
         }
-        .map_err(|e| e.with("op", Json::str(op)));
+        .map_err(|e| e.with("op", op));
         let sid = match &kind {
             HttpKind::Command { args, .. } => args.sid.clone(),
             _ => self.call.as_ref().map(|c| c.sid.clone()),
@@ -235,11 +241,11 @@ impl Agent {
                     .unwrap_or_else(|| http_back_text(env.code).to_string());
                 self.emit(
                     EventType::HttpBack,
-                    Json::obj([
-                        ("op", Json::str(op)),
-                        ("sid", sid.map(Json::Str).unwrap_or(Json::Null)),
-                        ("code", Json::Num(env.code as f64)),
-                        ("msg", Json::str(msg.clone())),
+                    obj([
+                        ("op", V::string(op)),
+                        ("sid", crate::value::opt_string(sid.as_deref())),
+                        ("code", V::number(env.code as f64)),
+                        ("msg", V::string(&msg)),
                     ]),
                 );
                 Err(Rejection::Business {
@@ -255,7 +261,7 @@ impl Agent {
                 if let Err(r) = result {
                     self.log(
                         crate::LogLevel::Warn,
-                        format!("heartbeat failed: {}", r.to_json()),
+                        format!("heartbeat failed: {}", r.describe()),
                     );
                 }
             }
@@ -297,7 +303,7 @@ impl Agent {
     }
 
     /// Settles every waiting promise; a local failure is reported once.
-    fn settle_all(&mut self, calls: Vec<CallId>, result: Result<Json, Rejection>) {
+    fn settle_all(&mut self, calls: Vec<CallId>, result: Result<V, Rejection>) {
         if let Err(Rejection::Local(e)) = &result {
             self.report(e.clone());
         }

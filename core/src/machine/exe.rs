@@ -5,7 +5,7 @@ use super::Agent;
 use crate::codec::{snapshot_data_url, ExeFrame};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
-use crate::json::Json;
+use crate::value::{obj, Frame, Value};
 use crate::{CallId, LogLevel, Millis, Output};
 
 use super::links::LinkState;
@@ -29,20 +29,24 @@ pub(crate) struct PendingExe {
     pub calls: Vec<CallId>,
 }
 
-impl Agent {
-    fn exe_request(&mut self, cmd: &str, mut params: Json, kind: ExeKind, calls: Vec<CallId>) {
+impl<V: Value> Agent<V> {
+    fn exe_request(
+        &mut self,
+        cmd: &'static str,
+        params: Vec<(&'static str, V)>,
+        kind: ExeKind,
+        calls: Vec<CallId>,
+    ) {
         let id = self.next_exe_id;
         self.next_exe_id += 1;
-        let mut frame = Json::obj([("id", Json::Num(id as f64)), ("cmd", Json::str(cmd))]);
-        if let Json::Obj(p) = &mut params {
-            for (k, v) in p.drain(..) {
-                frame.set(&k, v);
-            }
+        let mut frame = obj([("id", V::number(id as f64)), ("cmd", V::string(cmd))]);
+        for (k, v) in params {
+            frame.set(k, v);
         }
         if self.logs(LogLevel::Debug) {
-            self.log(LogLevel::Debug, format!("EXE <- {frame}"));
+            self.log(LogLevel::Debug, format!("EXE <- {cmd} #{id}"));
         }
-        self.out.push_back(Output::ExeSend(frame.to_string()));
+        self.out.push_back(Output::ExeSend(frame));
         self.exe_pending.push(PendingExe {
             id,
             kind,
@@ -56,10 +60,10 @@ impl Agent {
             return;
         }
         self.exe = LinkState::Handshake;
-        let params = Json::obj([
-            ("account", Json::str(self.cfg.account.clone())),
-            ("sdkVersion", Json::str(env!("CARGO_PKG_VERSION"))),
-        ]);
+        let params = vec![
+            ("account", V::string(&self.cfg.account)),
+            ("sdkVersion", V::string(env!("CARGO_PKG_VERSION"))),
+        ];
         self.exe_request("hello", params, ExeKind::Hello, Vec::new());
     }
 
@@ -71,10 +75,7 @@ impl Agent {
         if !self.exe.is_up() || self.state != State::Busy {
             return; // sent again by `exe_up()` when the link returns
         }
-        let params = Json::obj([
-            ("sid", Json::str(c.sid.clone())),
-            ("streams", c.streams.clone()),
-        ]);
+        let params = vec![("sid", V::string(&c.sid)), ("streams", c.streams.clone())];
         let sid = c.sid.clone();
         self.exe_request("start", params, ExeKind::Start { sid }, Vec::new());
     }
@@ -83,7 +84,7 @@ impl Agent {
         if self.exe.is_up() {
             self.exe_request(
                 "stop",
-                Json::obj([("sid", Json::str(sid))]),
+                vec![("sid", V::string(sid))],
                 ExeKind::Stop,
                 Vec::new(),
             );
@@ -115,15 +116,20 @@ impl Agent {
         }
         self.exe_request(
             "snapshot",
-            Json::obj([("type", Json::str(kind))]),
+            vec![("type", V::string(kind))],
             ExeKind::Snapshot { kind },
             vec![call],
         );
     }
 
-    pub(crate) fn on_exe_text(&mut self, text: &str) {
+    pub(crate) fn on_exe_text(&mut self, text: Frame<V>) {
         if !matches!(self.exe, LinkState::Handshake | LinkState::Up { .. }) {
             return;
+        }
+        // The web layer measures before parsing; a caller that did not is
+        // held to the same limit (as for pushes).
+        if text.len > crate::MAX_FRAME_CHARS {
+            return self.exe_too_large(text.len);
         }
         let frame = match ExeFrame::decode(text) {
             Ok(f) => f,
@@ -158,7 +164,7 @@ impl Agent {
                     }
                 ),
             )
-            .with("exeCode", code.clone())
+            .with_opt("exeCode", code.clone())
         };
         match p.kind {
             ExeKind::Hello if ok => self.exe_up(),
@@ -174,11 +180,11 @@ impl Agent {
                     (true, None) => {}
                     (false, _) => {
                         // The call stays busy so that the agent can hang up.
-                        let ev = Json::obj([
-                            ("code", code.clone()),
-                            ("msg", Json::str(msg.clone())),
-                            ("cmd", Json::str("start")),
-                            ("sid", Json::str(sid)),
+                        let ev = obj([
+                            ("code", code.as_ref().map_or_else(V::null, |c| c.to_value())),
+                            ("msg", V::string(&msg)),
+                            ("cmd", V::string("start")),
+                            ("sid", V::string(&sid)),
                         ]);
                         self.emit(EventType::ExeEvent, ev);
                         self.report(failure());
@@ -188,14 +194,10 @@ impl Agent {
             ExeKind::Stop if !ok => self.report(failure()),
             ExeKind::Stop => {}
             ExeKind::Snapshot { kind } => {
-                let url = data
-                    .get("base64")
-                    .and_then(Json::as_str)
-                    .and_then(snapshot_data_url);
+                let url = data.str_of("base64").and_then(|b| snapshot_data_url(&b));
                 let result = match (ok, url) {
                     (true, Some(url)) => {
-                        let shot =
-                            Json::obj([("type", Json::str(kind)), ("base64", Json::str(url))]);
+                        let shot = obj([("type", V::string(kind)), ("base64", V::string(&url))]);
                         self.emit(EventType::Snapshot, shot.clone());
                         Ok(shot)
                     }
@@ -215,25 +217,29 @@ impl Agent {
         }
     }
 
+    /// An EXE frame over the size limit: reported, dropped.
+    pub(crate) fn exe_too_large(&mut self, len: usize) {
+        self.report(SdkError::new(
+            ErrorCode::TooLarge,
+            format!(
+                "EXE frame of {len} characters dropped (limit {})",
+                crate::MAX_FRAME_CHARS
+            ),
+        ));
+    }
+
     /// Unsolicited frame → EXE_EVENT with the whole frame, `code`/`msg` always present.
-    fn on_exe_event(&mut self, mut f: Json) {
-        let event = f
-            .get("event")
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_string();
+    fn on_exe_event(&mut self, mut f: V) {
+        let event = f.str_of("event").unwrap_or_default();
         if f.get("code").is_none() {
             f.set(
                 "code",
-                Json::str(format!("EXE_{}", event.to_ascii_uppercase())),
+                V::string(&format!("EXE_{}", event.to_ascii_uppercase())),
             );
         }
         if f.get("msg").is_none() {
-            let detail = f.get("status").and_then(Json::as_str).unwrap_or("");
-            f.set(
-                "msg",
-                Json::str(format!("{event} {detail}").trim().to_string()),
-            );
+            let detail = f.str_of("status").unwrap_or_default();
+            f.set("msg", V::string(format!("{event} {detail}").trim()));
         }
         self.emit(EventType::ExeEvent, f);
     }
@@ -246,7 +252,7 @@ impl Agent {
         self.out.push_back(Output::CloseExe);
         self.exe_down(format!(
             "本地视频客户端 {} ms 内未应答",
-            crate::float_fmt::Num(self.cfg.exe_timeout_ms)
+            self.cfg.exe_timeout_ms as u64
         ));
     }
 

@@ -6,8 +6,8 @@ use super::{Agent, Call, Role};
 use crate::config::{encode_query, LogLevel};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
-use crate::json::Json;
 use crate::machine::commands::HttpKind;
+use crate::value::{obj, Value};
 use crate::{Millis, Output, ReqId};
 
 /// Push channel backoff: base and cap (SPEC §3: cap 30 s).
@@ -90,7 +90,7 @@ impl Sync {
     }
 }
 
-impl Agent {
+impl<V: Value> Agent<V> {
     pub(crate) fn open_push(&mut self) {
         let c = &self.cfg;
         let mut url = format!(
@@ -147,7 +147,7 @@ impl Agent {
                     ErrorCode::Auth,
                     format!("推送通道拒绝了凭证 (HTTP {s}); 请用有效 token 重新创建 RtVideo"),
                 )
-                .with("status", Json::Num(s as f64)),
+                .with("status", s as f64),
             );
             // Best effort (the dispatch service may reject the same
             // credentials): without it the platform would keep offering
@@ -174,7 +174,7 @@ impl Agent {
                 format!("推送通道断开 ({why}), 正在重连"),
             );
             if let Some(s) = status {
-                e = e.with("status", Json::Num(s as f64));
+                e = e.with("status", s as f64);
             }
             self.report(e);
         }
@@ -191,10 +191,7 @@ impl Agent {
         };
         self.log(
             LogLevel::Info,
-            format!(
-                "push channel retry in {} ms",
-                crate::float_fmt::Num(delay.round())
-            ),
+            format!("push channel retry in {} ms", delay.round() as u64),
         );
         self.link_dropped();
     }
@@ -219,9 +216,9 @@ impl Agent {
             self.exe_lost_reported = true;
             self.emit(
                 EventType::ExeEvent,
-                Json::obj([
-                    ("code", Json::str("EXE_LINK_LOST")),
-                    ("msg", Json::str(why.clone())),
+                obj([
+                    ("code", V::string("EXE_LINK_LOST")),
+                    ("msg", V::string(&why)),
                 ]),
             );
             self.report(SdkError::new(ErrorCode::ExeLinkLost, why));
@@ -232,10 +229,7 @@ impl Agent {
         };
         self.log(
             LogLevel::Info,
-            format!(
-                "EXE link retry in {} ms",
-                crate::float_fmt::Num(delay.round())
-            ),
+            format!("EXE link retry in {} ms", delay.round() as u64),
         );
         self.link_dropped();
     }
@@ -248,9 +242,9 @@ impl Agent {
             self.exe_lost_reported = false;
             self.emit(
                 EventType::ExeEvent,
-                Json::obj([
-                    ("code", Json::str("EXE_LINK_RESTORED")),
-                    ("msg", Json::str("本地视频客户端已重新连接")),
+                obj([
+                    ("code", V::string("EXE_LINK_RESTORED")),
+                    ("msg", V::string("本地视频客户端已重新连接")),
                 ]),
             );
         }
@@ -289,7 +283,7 @@ impl Agent {
     }
 
     /// `session/current` answered (or failed).
-    pub(crate) fn on_session_current(&mut self, id: ReqId, result: Result<Json, Rejection>) {
+    pub(crate) fn on_session_current(&mut self, id: ReqId, result: Result<V, Rejection>) {
         if self.sync != Sync::Session(id) {
             return; // a link dropped meanwhile: this answer is stale
         }
@@ -300,22 +294,19 @@ impl Agent {
         if self.adopting && self.adopted_session(&data) {
             return;
         }
-        if data == Json::Null {
+        if data.is_null() {
             let state = if self.want_leave { "leave" } else { "ready" };
             let id = self.send_http(
                 HttpKind::Presence { state, sync: true },
-                vec![("state", Json::str(state))],
+                vec![("state", V::string(state))],
                 Vec::new(),
                 false,
             );
             self.sync = Sync::Presence(id);
             return;
         }
-        let sid = data
-            .get("sid")
-            .and_then(Json::as_str)
-            .filter(|s| !s.is_empty());
-        let role = match data.get("role").and_then(Json::as_str) {
+        let sid = data.str_of("sid").filter(|s| !s.is_empty());
+        let role = match data.str_of("role").as_deref() {
             Some("owner") => Some(Role::Owner),
             Some("participant") => Some(Role::Participant),
             _ => None,
@@ -328,17 +319,17 @@ impl Agent {
             );
             return self.sync_failed(Rejection::Local(e));
         };
-        let mut call = Call::ringing(sid, super::Ring::Incoming, streams.clone());
+        let mut call = Call::ringing(&sid, super::Ring::Incoming, streams.clone());
         call.ring = None;
         call.role = role;
         self.call = Some(call);
         self.connected(State::Busy);
         self.emit(
             EventType::RecoveryCall,
-            Json::obj([
-                ("sid", Json::str(sid)),
-                ("role", Json::str(role.as_str())),
-                ("streams", streams.clone()),
+            obj([
+                ("sid", V::string(&sid)),
+                ("role", V::string(role.as_str())),
+                ("streams", streams),
             ]),
         );
         self.exe_start();
@@ -348,14 +339,14 @@ impl Agent {
     /// `session/current` answer) confirms what was adopted and the sync is
     /// done; false when the usual sync must go on (it then reports what
     /// changed: `ready` after a call that ended meanwhile, or a recovered call).
-    fn adopted_session(&mut self, data: &Json) -> bool {
-        let sid = data.get("sid").and_then(Json::as_str);
-        match (self.state, self.call.as_ref(), sid) {
+    fn adopted_session(&mut self, data: &V) -> bool {
+        let sid = data.str_of("sid");
+        match (self.state, self.call.as_ref(), sid.as_deref()) {
             // The call goes on: the EXE was told to start it when its link came up.
             (State::Busy, Some(c), Some(sid)) if c.sid == sid => {
                 if let Some(streams) = data.get("streams").filter(|s| s.is_obj()) {
                     if let Some(c) = self.call.as_mut() {
-                        c.streams = streams.clone();
+                        c.streams = streams;
                     }
                 }
                 self.connected(State::Busy);
@@ -390,7 +381,7 @@ impl Agent {
     }
 
     /// The sync's `agent/state` answered.
-    pub(crate) fn on_sync_presence(&mut self, id: ReqId, result: Result<Json, Rejection>) {
+    pub(crate) fn on_sync_presence(&mut self, id: ReqId, result: Result<V, Rejection>) {
         if self.sync != Sync::Presence(id) {
             return;
         }
@@ -439,10 +430,7 @@ impl Agent {
         self.set_state(State::Disconnected);
         self.report(SdkError::new(
             ErrorCode::Disconnected,
-            format!(
-                "连接中断超过 {} ms, 正在自动恢复",
-                crate::float_fmt::Num(self.cfg.grace_ms)
-            ),
+            format!("连接中断超过 {} ms, 正在自动恢复", self.cfg.grace_ms as u64),
         ));
     }
 
@@ -517,7 +505,7 @@ impl Agent {
             };
             self.send_http(
                 HttpKind::Presence { state, sync: false },
-                vec![("state", Json::str(state))],
+                vec![("state", V::string(state))],
                 Vec::new(),
                 false,
             );
@@ -534,7 +522,7 @@ impl Agent {
                     state: "offline",
                     sync: false,
                 },
-                vec![("state", Json::str("offline"))],
+                vec![("state", V::string("offline"))],
                 Vec::new(),
                 true,
             );
@@ -584,7 +572,7 @@ impl Agent {
                 self.heartbeat_at = None;
             } else {
                 self.heartbeat_at = Some(now + HEARTBEAT_MS);
-                let st = Json::str(self.state.as_str());
+                let st = V::string(self.state.as_str());
                 self.send_http(HttpKind::Heartbeat, vec![("state", st)], Vec::new(), false);
             }
         }

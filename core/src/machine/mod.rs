@@ -17,7 +17,7 @@ use crate::codec::Dedup;
 use crate::config::{Config, LogLevel};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
-use crate::json::Json;
+use crate::value::{obj, Value};
 use crate::{CallId, Input, Millis, Output, ReqId};
 
 pub(crate) use commands::PendingHttp;
@@ -53,13 +53,13 @@ impl Role {
 
 /// The call the agent is ringing with (`wait`) or in (`busy`).
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Call {
+pub(crate) struct Call<V> {
     pub sid: String,
     /// `Some` while ringing, `None` once in the call.
     pub ring: Option<Ring>,
     pub role: Role,
     /// Streams for EXE `start`.
-    pub streams: Json,
+    pub streams: V,
     /// The asked agent's accept was sent (transfer/add): the 50201/50202 push
     /// may then arrive before or after its reply.
     pub accept_sent: bool,
@@ -73,8 +73,8 @@ pub(crate) struct Call {
     pub streams_started: bool,
 }
 
-impl Call {
-    pub(crate) fn ringing(sid: &str, ring: Ring, streams: Json) -> Call {
+impl<V: Value> Call<V> {
+    pub(crate) fn ringing(sid: &str, ring: Ring, streams: V) -> Call<V> {
         Call {
             sid: sid.to_string(),
             ring: Some(ring),
@@ -91,16 +91,16 @@ impl Call {
 
 /// The sans-IO agent: feed inputs, drain outputs, honour the timeout.
 #[derive(Debug)]
-pub struct Agent {
+pub struct Agent<V> {
     pub(crate) cfg: Config,
     pub(crate) rng: Rng,
-    pub(crate) out: VecDeque<Output>,
+    pub(crate) out: VecDeque<Output<V>>,
     pub(crate) now: Millis,
     pub(crate) state: State,
     pub(crate) finished: bool,
     /// `rest()` chosen: report `leave` instead of `ready` after recovery.
     pub(crate) want_leave: bool,
-    pub(crate) call: Option<Call>,
+    pub(crate) call: Option<Call<V>>,
     /// The call that just ended: its late hang-up pushes are not "unexpected".
     pub(crate) ended_sid: Option<String>,
     pub(crate) dedup: Dedup,
@@ -121,7 +121,7 @@ pub struct Agent {
     pub(crate) next_exe_id: u64,
     pub(crate) exe_pending: Vec<PendingExe>,
     /// Pushes that arrived while the sync ran (see `hold_or_dispatch`).
-    pub(crate) held: Vec<crate::codec::PushMsg>,
+    pub(crate) held: Vec<crate::codec::PushMsg<V>>,
     /// Took over from another instance (`snapshot.rs`): connected in the
     /// page's eyes, the quiet sync not done yet.
     pub(crate) adopting: bool,
@@ -133,15 +133,15 @@ pub struct Agent {
     pub(crate) push_resumed_at: Option<Millis>,
 }
 
-impl Agent {
+impl<V: Value> Agent<V> {
     /// A new agent; its first outputs open both links in parallel.
-    pub fn new(config: Config, now: Millis, seed: u64) -> Agent {
+    pub fn new(config: Config, now: Millis, seed: u64) -> Agent<V> {
         Agent::with_snapshot(config, now, seed, None)
     }
 
     /// A new agent that takes over from `snapshot` (see [`Agent::snapshot`]);
     /// `None` is [`Agent::new`].
-    pub fn with_snapshot(config: Config, now: Millis, seed: u64, snapshot: Option<&Json>) -> Agent {
+    pub fn with_snapshot(config: Config, now: Millis, seed: u64, snapshot: Option<&V>) -> Agent<V> {
         let mut a = Agent {
             cfg: config,
             rng: Rng::new(seed),
@@ -221,7 +221,7 @@ impl Agent {
     }
 
     /// Next queued output.
-    pub fn poll_output(&mut self) -> Option<Output> {
+    pub fn poll_output(&mut self) -> Option<Output<V>> {
         self.out.pop_front()
     }
 
@@ -251,7 +251,7 @@ impl Agent {
     }
 
     /// Handles one input at time `now`, then anything that fell due.
-    pub fn handle_input(&mut self, now: Millis, input: Input) {
+    pub fn handle_input(&mut self, now: Millis, input: Input<V>) {
         self.now = self.now.max(now);
         if self.finished {
             if let Input::Call { call, .. } = input {
@@ -262,19 +262,13 @@ impl Agent {
         match input {
             Input::Call { call, method, arg } => self.on_call(call, method, &arg),
             Input::PushOpened => self.on_push_opened(),
-            Input::PushMessage { id, data } => self.on_push_message(id.as_deref(), &data),
+            Input::PushMessage { id, data } => self.on_push_message(id.as_deref(), data),
             Input::PushOversized { id, len } => self.on_push_oversized(id.as_deref(), len),
             Input::PushPing => self.last_push_activity = self.now,
             Input::PushDown { status, wrong_type } => self.on_push_down(status, wrong_type),
             Input::ExeOpened => self.on_exe_opened(),
-            Input::ExeText(text) => self.on_exe_text(&text),
-            Input::ExeOversized { len } => self.report(SdkError::new(
-                ErrorCode::TooLarge,
-                format!(
-                    "EXE frame of {len} characters dropped (limit {})",
-                    crate::MAX_FRAME_CHARS
-                ),
-            )),
+            Input::ExeText(frame) => self.on_exe_text(frame),
+            Input::ExeOversized { len } => self.exe_too_large(len),
             Input::ExeClosed { code } => self.on_exe_closed(code),
             Input::Http { id, outcome } => self.on_http(id, outcome),
             Input::Resume => self.on_resume(),
@@ -298,7 +292,7 @@ impl Agent {
 
     // ---- shared helpers used by the submodules ----
 
-    pub(crate) fn emit(&mut self, kind: EventType, data: Json) {
+    pub(crate) fn emit(&mut self, kind: EventType, data: V) {
         self.out.push_back(Output::Event { kind, data });
     }
 
@@ -321,7 +315,7 @@ impl Agent {
         level <= self.cfg.log_level.max(LogLevel::Info)
     }
 
-    pub(crate) fn settle(&mut self, call: CallId, result: Result<Json, Rejection>) {
+    pub(crate) fn settle(&mut self, call: CallId, result: Result<V, Rejection>) {
         self.out.push_back(Output::Settle { call, result });
     }
 
@@ -340,9 +334,9 @@ impl Agent {
         self.log(LogLevel::Info, format!("state {from} -> {to}"));
         self.emit(
             EventType::StateChange,
-            Json::obj([
-                ("state", Json::str(to.as_str())),
-                ("from", Json::str(from.as_str())),
+            obj([
+                ("state", V::string(to.as_str())),
+                ("from", V::string(from.as_str())),
             ]),
         );
     }
@@ -359,7 +353,7 @@ impl Agent {
         // `rest()` before a recovered call is reported ready to dispatch too.
         if self.state != State::Disconnected {
             if std::mem::take(&mut self.want_leave) {
-                let fields = vec![("state", Json::str("ready"))];
+                let fields = vec![("state", V::string("ready"))];
                 self.send_http(
                     commands::HttpKind::Presence {
                         state: "ready",
@@ -420,13 +414,17 @@ mod oracle_tests {
     //! Written for the survivors of a mutation run (docs/mutants.md).
 
     use super::*;
-
-    fn agent() -> Agent {
-        let cfg = Json::parse(r#"{"systemCode":"SYS","account":"a1","profile":"dev"}"#).unwrap();
-        Agent::new(Config::from_json(&cfg).unwrap(), 0.0, 1)
+    type V = serde_json::Value;
+    fn parse(t: &str) -> V {
+        serde_json::from_str(t).unwrap()
     }
 
-    fn connected(state: State, call: Option<Call>) -> Agent {
+    fn agent() -> Agent<V> {
+        let cfg = parse(r#"{"systemCode":"SYS","account":"a1","profile":"dev"}"#);
+        Agent::new(Config::from_value(&cfg).unwrap(), 0.0, 1)
+    }
+
+    fn connected(state: State, call: Option<Call<V>>) -> Agent<V> {
         let mut a = agent();
         a.state = state;
         a.sync = Sync::Done;
@@ -434,11 +432,11 @@ mod oracle_tests {
         a
     }
 
-    fn ringing() -> Call {
-        Call::ringing("S-1", Ring::Incoming, Json::Null)
+    fn ringing() -> Call<V> {
+        Call::ringing("S-1", Ring::Incoming, V::Null)
     }
 
-    fn in_call() -> Call {
+    fn in_call() -> Call<V> {
         Call {
             ring: None,
             ..ringing()
@@ -518,10 +516,9 @@ mod oracle_tests {
 
     #[test]
     fn an_adopted_state_is_consistent_before_its_sync() {
-        let cfg = Json::parse(r#"{"systemCode":"SYS","account":"a1","profile":"dev"}"#).unwrap();
-        let snap =
-            Json::parse(r#"{"state":"ready","wantLeave":false,"lastId":"4","call":null}"#).unwrap();
-        let a = Agent::with_snapshot(Config::from_json(&cfg).unwrap(), 0.0, 1, Some(&snap));
+        let cfg = parse(r#"{"systemCode":"SYS","account":"a1","profile":"dev"}"#);
+        let snap = parse(r#"{"state":"ready","wantLeave":false,"lastId":"4","call":null}"#);
+        let a = Agent::with_snapshot(Config::from_value(&cfg).unwrap(), 0.0, 1, Some(&snap));
         assert_eq!(a.state(), State::Ready);
         assert!(a.adopting);
         assert_ne!(a.sync, Sync::Done);

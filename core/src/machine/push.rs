@@ -5,14 +5,14 @@ use super::{Agent, Call, Ring, Role};
 use crate::codec::PushMsg;
 use crate::consts::{EventType, MsgType, State};
 use crate::error::{ErrorCode, SdkError};
-use crate::json::Json;
+use crate::value::{obj, Frame, Value};
 use crate::{LogLevel, MAX_FRAME_CHARS};
 
 /// Most pushes held during one sync; more are handled at once.
 const MAX_HELD: usize = 64;
 
-impl Agent {
-    pub(crate) fn on_push_message(&mut self, id: Option<&str>, data: &str) {
+impl<V: Value> Agent<V> {
+    pub(crate) fn on_push_message(&mut self, id: Option<&str>, data: Frame<V>) {
         self.last_push_activity = self.now;
         if !self.dedup.first_time(id) {
             if self.logs(LogLevel::Debug) {
@@ -23,12 +23,11 @@ impl Agent {
             }
             return;
         }
-        // Cheap check first: UTF-16 length ≤ UTF-8 length.
-        if data.len() > MAX_FRAME_CHARS {
-            let len = data.encode_utf16().count();
-            if len > MAX_FRAME_CHARS {
-                return self.too_large(id, len);
-            }
+        // The web layer checks the length before parsing; a caller that
+        // did not is held to the same limit here.
+        let len = data.len;
+        if len > MAX_FRAME_CHARS {
+            return self.too_large(id, len);
         }
         match PushMsg::decode(data) {
             Ok(m) => self.hold_or_dispatch(m),
@@ -51,7 +50,7 @@ impl Agent {
         self.report(with_id(e, id));
     }
 
-    fn unexpected(&mut self, m: &PushMsg) {
+    fn unexpected(&mut self, m: &PushMsg<V>) {
         self.report(
             SdkError::new(
                 ErrorCode::UnexpectedMessage,
@@ -60,16 +59,16 @@ impl Agent {
                     m.msg_type, m.sid, self.state
                 ),
             )
-            .with("msgType", Json::Num(m.msg_type.0 as f64))
-            .with("sid", Json::str(m.sid.clone()))
-            .with("state", Json::str(self.state.as_str())),
+            .with("msgType", m.msg_type.0 as f64)
+            .with("sid", m.sid.as_str())
+            .with("state", self.state.as_str()),
         );
     }
 
     /// While the start-up/recovery sync runs, a push is held until it ends:
     /// the platform offers a waiting call as soon as it accepted `ready`, so
     /// the 50200 may arrive before the `agent/state` reply.
-    fn hold_or_dispatch(&mut self, m: PushMsg) {
+    fn hold_or_dispatch(&mut self, m: PushMsg<V>) {
         if self.state == State::Disconnected && self.sync.in_flight() && self.held.len() < MAX_HELD
         {
             self.log(
@@ -89,8 +88,8 @@ impl Agent {
         }
     }
 
-    fn dispatch(&mut self, m: PushMsg) {
-        let same = |c: &Call| c.sid == m.sid;
+    fn dispatch(&mut self, m: PushMsg<V>) {
+        let same = |c: &Call<V>| c.sid == m.sid;
         let ring = self
             .call
             .as_ref()
@@ -116,7 +115,7 @@ impl Agent {
                     MsgType::STAFF_CHANGE_ASK => Ring::Exchange,
                     _ => Ring::Add,
                 };
-                let streams = m.data.get("streams").cloned().unwrap_or(Json::Null);
+                let streams = m.data.get("streams").unwrap_or_else(V::null);
                 self.call = Some(Call::ringing(&m.sid, r, streams));
                 self.set_state(State::Wait);
             }
@@ -136,7 +135,7 @@ impl Agent {
                     } else {
                         Role::Participant
                     };
-                    c.streams = m.data.get("streams").cloned().unwrap_or(Json::Null);
+                    c.streams = m.data.get("streams").unwrap_or_else(V::null);
                 }
                 self.set_state(State::Busy);
                 self.exe_start();
@@ -152,11 +151,7 @@ impl Agent {
             | MsgType::ADDPARTICIPATOR_DEL
                 if owner =>
             {
-                let newer = m
-                    .data
-                    .get("newer")
-                    .and_then(Json::as_str)
-                    .map(str::to_string);
+                let newer = m.data.str_of("newer");
                 if let Some(c) = self.call.as_mut() {
                     match t {
                         MsgType::STAFF_CHANGE_CALL_BACK_REJECT => c.change_pending = None,
@@ -176,9 +171,9 @@ impl Agent {
             _ if t.is_hangup() && ((waiting && ring.is_some()) || (busy && in_call.is_some())) => {
                 self.emit(
                     EventType::IncomingCallHangup,
-                    Json::obj([
-                        ("sid", Json::str(m.sid.clone())),
-                        ("msgType", Json::Num(t.0 as f64)),
+                    obj([
+                        ("sid", V::string(&m.sid)),
+                        ("msgType", V::number(t.0 as f64)),
                     ]),
                 );
                 return self.end_call(busy);
@@ -223,7 +218,7 @@ fn event_type(t: MsgType) -> EventType {
 
 fn with_id(e: SdkError, id: Option<&str>) -> SdkError {
     match id {
-        Some(id) => e.with("id", Json::str(id)),
+        Some(id) => e.with("id", id),
         None => e,
     }
 }

@@ -16,11 +16,7 @@
 
 use super::{Agent, Call, Ring, Role, Sync};
 use crate::consts::State;
-use crate::json::Json;
-
-fn opt_str(v: Option<&str>) -> Json {
-    v.map_or(Json::Null, Json::str)
-}
+use crate::value::{obj, opt_string as opt_str, Value};
 
 fn state_of(s: &str) -> Option<State> {
     State::ALL.into_iter().find(|st| st.as_str() == s)
@@ -45,33 +41,34 @@ impl Ring {
     }
 }
 
-impl Call {
-    fn to_json(&self) -> Json {
-        Json::obj([
-            ("sid", Json::str(self.sid.clone())),
+impl<V: Value> Call<V> {
+    fn to_value(&self) -> V {
+        obj([
+            ("sid", V::string(&self.sid.clone())),
             (
                 "ring",
                 self.ring
                     .as_ref()
-                    .map_or(Json::Null, |r| Json::str(r.as_str())),
+                    .map_or_else(V::null, |r| V::string(r.as_str())),
             ),
-            ("role", Json::str(self.role.as_str())),
+            ("role", V::string(self.role.as_str())),
             ("streams", self.streams.clone()),
-            ("acceptSent", Json::Bool(self.accept_sent)),
+            ("acceptSent", V::boolean(self.accept_sent)),
             ("changePending", opt_str(self.change_pending.as_deref())),
             ("addPending", opt_str(self.add_pending.as_deref())),
             ("participant", opt_str(self.participant.as_deref())),
         ])
     }
 
-    fn from_json(j: &Json) -> Option<Call> {
-        let text = |k: &str| j.get(k).and_then(Json::as_str).map(str::to_string);
+    fn from_value(j: &V) -> Option<Call<V>> {
+        let text = |k: &'static str| j.str_of(k);
         let sid = text("sid").filter(|s| !s.is_empty())?;
         let ring = match j.get("ring") {
-            None | Some(Json::Null) => None,
-            Some(r) => Some(Ring::parse(r.as_str()?)?),
+            None => None,
+            Some(r) if r.is_null() => None,
+            Some(r) => Some(Ring::parse(&r.as_string()?)?),
         };
-        let role = match j.get("role").and_then(Json::as_str)? {
+        let role = match j.str_of("role")?.as_str() {
             "owner" => Role::Owner,
             "participant" => Role::Participant,
             _ => return None,
@@ -80,8 +77,8 @@ impl Call {
             sid,
             ring,
             role,
-            streams: j.get("streams").cloned().unwrap_or(Json::Null),
-            accept_sent: j.get("acceptSent") == Some(&Json::Bool(true)),
+            streams: j.get("streams").unwrap_or_else(V::null),
+            accept_sent: j.get("acceptSent").and_then(|b| b.as_bool()) == Some(true),
             change_pending: text("changePending"),
             add_pending: text("addPending"),
             participant: text("participant"),
@@ -90,15 +87,18 @@ impl Call {
     }
 }
 
-impl Agent {
+impl<V: Value> Agent<V> {
     /// What another instance needs to take over from this one.
-    pub fn snapshot(&self) -> Json {
-        Json::obj([
-            ("state", Json::str(self.state.as_str())),
-            ("wantLeave", Json::Bool(self.want_leave)),
+    pub fn snapshot(&self) -> V {
+        obj([
+            ("state", V::string(self.state.as_str())),
+            ("wantLeave", V::boolean(self.want_leave)),
             ("lastId", opt_str(self.dedup.resume_id())),
-            ("recover", Json::Bool(false)),
-            ("call", self.call.as_ref().map_or(Json::Null, Call::to_json)),
+            ("recover", V::boolean(false)),
+            (
+                "call",
+                self.call.as_ref().map_or_else(V::null, Call::to_value),
+            ),
         ])
     }
 
@@ -110,17 +110,17 @@ impl Agent {
     /// Seeds a new instance from a snapshot, before its links open. A
     /// snapshot that does not hold together (a call without a state that has
     /// one, an unknown state) starts the instance afresh.
-    pub(crate) fn adopt(&mut self, snap: &Json) {
-        if let Some(id) = snap.get("lastId").and_then(Json::as_str) {
-            self.dedup.first_time(Some(id));
+    pub(crate) fn adopt(&mut self, snap: &V) {
+        if let Some(id) = snap.str_of("lastId") {
+            self.dedup.first_time(Some(&id));
         }
-        self.want_leave = snap.get("wantLeave") == Some(&Json::Bool(true));
+        let flag = |k: &'static str| snap.get(k).and_then(|b| b.as_bool()) == Some(true);
+        self.want_leave = flag("wantLeave");
         let state = snap
-            .get("state")
-            .and_then(Json::as_str)
-            .and_then(state_of)
+            .str_of("state")
+            .and_then(|s| state_of(&s))
             .unwrap_or(State::Disconnected);
-        let call = snap.get("call").and_then(Call::from_json);
+        let call = snap.get("call").and_then(|c| Call::from_value(&c));
         let fits = match state {
             State::Wait => call.as_ref().is_some_and(|c| c.ring.is_some()),
             State::Busy => call.as_ref().is_some_and(|c| c.ring.is_none()),
@@ -131,7 +131,7 @@ impl Agent {
             return;
         }
         self.state = state;
-        if snap.get("recover") == Some(&Json::Bool(true)) {
+        if flag("recover") {
             // As after an outage: `disconnected` now, the sync decides the rest.
             self.set_state(State::Disconnected);
             return;

@@ -2,13 +2,74 @@
 //! and the EXE by answering the outputs it emits.
 #![allow(dead_code, missing_docs)]
 
-use rtv_core::json::Json;
-use rtv_core::{
-    Agent, CallId, Config, EventType, HttpOutcome, HttpRequest, Input, Method, Output, State,
-};
+use rtv_core::{Agent, CallId, Config, EventType, Frame, HttpOutcome, Input, Method, State, Value};
+
+/// The value type of the native tests: `serde_json` (with `preserve_order`),
+/// as the core's `Value` impl for tests, fuzzing and the replay tool.
+pub type Json = serde_json::Value;
+pub type Output = rtv_core::Output<Json>;
+pub type HttpRequest = rtv_core::HttpRequest<Json>;
+
+/// Short constructors on [`Json`], so that tests read as before the core
+/// stopped parsing JSON itself.
+pub trait JsonExt: Sized {
+    /// Parses a complete JSON text.
+    fn parse(text: &str) -> serde_json::Result<Self>;
+    /// A string value.
+    fn str(s: impl Into<String>) -> Self;
+    /// A number, built as the core builds numbers (integers as integers, so
+    /// that it equals the same number parsed).
+    fn num(n: f64) -> Self;
+    /// An object with `pairs` as members, in order.
+    fn obj<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Self)>) -> Self;
+}
+
+impl JsonExt for Json {
+    fn parse(text: &str) -> serde_json::Result<Json> {
+        serde_json::from_str(text)
+    }
+    fn str(s: impl Into<String>) -> Json {
+        Json::String(s.into())
+    }
+    fn num(n: f64) -> Json {
+        <Json as Value>::number(n)
+    }
+    fn obj<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Json)>) -> Json {
+        Json::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
+
+/// A text from the network as the browser hands it to the core: parsed once
+/// (`JSON.parse`), with its length in UTF-16 units; a text that does not
+/// parse stays text.
+pub fn frame(text: &str) -> Frame<Json> {
+    Frame {
+        value: serde_json::from_str(text).ok(),
+        text: Json::from(text),
+        len: text.encode_utf16().count(),
+    }
+}
+
+/// A frame that parsed to `value`, claiming `len` UTF-16 units.
+pub fn frame_of(value: Json, len: usize) -> Frame<Json> {
+    Frame {
+        text: Json::from(value.to_string()),
+        value: Some(value),
+        len,
+    }
+}
+
+/// A frame of `text` that did not parse.
+pub fn not_json(text: &str) -> Frame<Json> {
+    Frame {
+        value: None,
+        text: Json::from(text),
+        len: text.encode_utf16().count(),
+    }
+}
 
 pub struct H {
-    pub agent: Agent,
+    pub agent: Agent<Json>,
     pub now: f64,
     /// Every output drained so far, in order.
     pub log: Vec<Output>,
@@ -21,7 +82,7 @@ pub struct H {
 pub fn opts(extra: &str) -> Config {
     let text =
         format!(r#"{{"systemCode":"SYS","account":"a1","profile":"dev","token":"T0K3N"{extra}}}"#);
-    Config::from_json(&Json::parse(&text).unwrap()).unwrap()
+    Config::from_value(&Json::parse(&text).unwrap()).unwrap()
 }
 
 impl H {
@@ -62,7 +123,7 @@ impl H {
         }
     }
 
-    pub fn input(&mut self, i: Input) {
+    pub fn input(&mut self, i: Input<Json>) {
         self.agent.handle_input(self.now, i);
         self.drain();
     }
@@ -149,7 +210,7 @@ impl H {
             id: r.id,
             outcome: HttpOutcome::Response {
                 status: 200,
-                body: body.to_string(),
+                body: frame(body),
             },
         });
     }
@@ -158,7 +219,7 @@ impl H {
         self.reply_http(path, r#"{"code":0,"msg":"ok","data":null}"#);
     }
 
-    pub fn http_outcome(&mut self, path: &str, outcome: HttpOutcome) {
+    pub fn http_outcome(&mut self, path: &str, outcome: HttpOutcome<Json>) {
         let r = self.http_req(path).unwrap();
         self.input(Input::Http { id: r.id, outcome });
     }
@@ -166,9 +227,9 @@ impl H {
     /// The newest EXE request with this cmd.
     pub fn exe_req(&self, cmd: &str) -> Option<Json> {
         self.log.iter().rev().find_map(|o| match o {
-            Output::ExeSend(t) => Json::parse(t)
-                .ok()
-                .filter(|j| j.get("cmd").and_then(Json::as_str) == Some(cmd)),
+            Output::ExeSend(j) if j.get("cmd").and_then(Json::as_str) == Some(cmd) => {
+                Some(j.clone())
+            }
             _ => None,
         })
     }
@@ -176,16 +237,16 @@ impl H {
     pub fn exe_count(&self, cmd: &str) -> usize {
         self.log
             .iter()
-            .filter(|o| matches!(o, Output::ExeSend(t) if Json::parse(t).unwrap().get("cmd").and_then(Json::as_str) == Some(cmd)))
+            .filter(|o| matches!(o, Output::ExeSend(j) if j.get("cmd").and_then(Json::as_str) == Some(cmd)))
             .count()
     }
 
     pub fn reply_exe(&mut self, cmd: &str, ok: bool, data: &str) {
         let req = self.exe_req(cmd).unwrap_or_else(|| panic!("no EXE {cmd}"));
         let id = req.get("id").unwrap().as_i64().unwrap();
-        self.input(Input::ExeText(format!(
+        self.input(Input::ExeText(frame(&format!(
             r#"{{"id":{id},"ok":{ok},"data":{data}}}"#
-        )));
+        ))));
     }
 
     pub fn call(&mut self, method: Method, arg: &str) -> CallId {
@@ -211,7 +272,7 @@ impl H {
     pub fn push_raw(&mut self, id: Option<&str>, data: &str) {
         self.input(Input::PushMessage {
             id: id.map(str::to_string),
-            data: data.to_string(),
+            data: frame(data),
         });
     }
 
@@ -252,7 +313,7 @@ impl H {
     pub fn settled(&self, call: CallId) -> Option<Result<Json, Json>> {
         self.log.iter().find_map(|o| match o {
             Output::Settle { call: c, result } if *c == call => {
-                Some(result.clone().map_err(|r| r.to_json()))
+                Some(result.clone().map_err(|r| r.to_value()))
             }
             _ => None,
         })

@@ -1,0 +1,162 @@
+//! `Js`: the core's [`Value`] view of a JS value.
+//!
+//! Every input is parsed once, by `JSON.parse` (see [`parse`]); the core then
+//! reads the members it validates through this handle and builds payloads
+//! and request bodies as JS objects, which reach the page or `JSON.stringify`
+//! as they are. Member names are `&'static str`: each one's JS string is made
+//! once and kept ([`key`]), so a read costs a `Reflect.get`, not a UTF-8
+//! decode of the name.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, JsString, Object, Reflect, JSON};
+use rtv_core::{Frame, Shape, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` on the JS string itself (js-sys' binding takes a `&str`,
+    /// which would copy the text into wasm memory and back).
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+}
+
+/// A JS value seen by the core.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Js(pub JsValue);
+
+thread_local! {
+    /// JS strings of the member names (and event types) used so far, by the
+    /// address and length of their Rust literal.
+    static KEYS: RefCell<Vec<(usize, usize, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with the JS string of a literal, made on first use and kept (no
+/// clone: a clone and its drop would cost two calls into JS per use).
+pub(crate) fn with_key<R>(k: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
+    let id = (k.as_ptr() as usize, k.len());
+    let at = KEYS.with(|keys| {
+        let found = keys.borrow().iter().position(|(p, l, _)| (*p, *l) == id);
+        found.or_else(|| {
+            // A getter running during `f` that reads a new key finds the
+            // list borrowed: it then uses a string of its own.
+            let mut keys = keys.try_borrow_mut().ok()?;
+            keys.push((id.0, id.1, JsValue::from_str(k)));
+            Some(keys.len() - 1)
+        })
+    });
+    match at {
+        Some(i) => KEYS.with(|keys| f(&keys.borrow()[i].2)),
+        None => f(&JsValue::from_str(k)),
+    }
+}
+
+/// `Reflect.set(target, k, v)` with a kept key.
+pub(crate) fn set_member(target: &JsValue, k: &'static str, v: &JsValue) {
+    with_key(k, |key| {
+        let _ = Reflect::set(target, key, v);
+    });
+}
+
+/// A text from the network (a JS string) as a frame: `JSON.parse`d once;
+/// the text itself is kept as a handle, never copied into wasm memory.
+/// `len` is its length in UTF-16 units.
+pub(crate) fn parse(text: JsValue, len: usize) -> Frame<Js> {
+    let value = text
+        .dyn_ref::<JsString>()
+        .and_then(|s| json_parse(s).ok())
+        .map(Js);
+    Frame {
+        value,
+        text: Js(text),
+        len,
+    }
+}
+
+/// `JSON.stringify(v)` (the core builds only plain objects, arrays,
+/// strings, numbers and booleans, so this does not throw).
+pub(crate) fn stringify(v: &Js) -> JsValue {
+    JSON::stringify(&v.0)
+        .map(JsValue::from)
+        .unwrap_or(JsValue::NULL)
+}
+
+impl Value for Js {
+    fn null() -> Self {
+        Js(JsValue::NULL)
+    }
+    fn boolean(b: bool) -> Self {
+        Js(JsValue::from_bool(b))
+    }
+    fn number(n: f64) -> Self {
+        Js(JsValue::from_f64(n))
+    }
+    fn string(s: &str) -> Self {
+        Js(JsValue::from_str(s))
+    }
+    fn object() -> Self {
+        Js(Object::new().into())
+    }
+    fn array(items: Vec<Self>) -> Self {
+        let a = Array::new();
+        for i in items {
+            a.push(&i.0);
+        }
+        Js(a.into())
+    }
+    fn set(&mut self, k: &'static str, v: Self) {
+        // Throws (caught) on a primitive, which the core never sets on.
+        set_member(&self.0, k, &v.0);
+    }
+    fn get(&self, k: &'static str) -> Option<Self> {
+        // Reflect.get throws on primitives (caught: they have no members
+        // here); no type check first, which would cost a call per read.
+        with_key(k, |key| Reflect::get(&self.0, key))
+            .ok()
+            .filter(|v| !v.is_undefined())
+            .map(Js)
+    }
+    fn shape(&self) -> Shape {
+        let v = &self.0;
+        if v.as_f64().is_some() {
+            Shape::Num
+        } else if v.is_string() {
+            Shape::Str
+        } else if v.is_object() {
+            if Array::is_array(v) {
+                Shape::Arr
+            } else {
+                Shape::Obj
+            }
+        } else if v.is_null() || v.is_undefined() {
+            Shape::Null
+        } else if v.as_bool().is_some() {
+            Shape::Bool
+        } else {
+            Shape::Other
+        }
+    }
+    // Fewer calls than going through `shape` on the two hottest checks.
+    fn is_obj(&self) -> bool {
+        self.0.is_object() && !Array::is_array(&self.0)
+    }
+    fn is_null(&self) -> bool {
+        self.0.is_null() || self.0.is_undefined()
+    }
+    fn as_bool(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+    fn as_f64(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+    fn as_string(&self) -> Option<String> {
+        self.0.as_string()
+    }
+    fn items(&self) -> Vec<Self> {
+        match self.0.dyn_ref::<Array>() {
+            Some(a) => a.iter().map(Js).collect(),
+            None => Vec::new(),
+        }
+    }
+}
