@@ -15,6 +15,9 @@ pub struct PushMsg<V> {
     pub sid: String,
     /// The `data` object (`{}` when absent for codes that carry nothing).
     pub data: V,
+    /// `sid` and `msgType` as they came (set on the payload as they are:
+    /// no new string or number is made in the browser).
+    raw: (V, V),
 }
 
 fn bad(what: String) -> SdkError {
@@ -27,7 +30,12 @@ fn need<V: Value>(
     shape: Shape,
     code: MsgType,
 ) -> Result<(), SdkError> {
-    if data.shape_of(field) == Some(shape) {
+    // `is_str` / `is_obj`: one check each in the browser, not a full `shape`.
+    let fits = data.get(field).is_some_and(|v| match shape {
+        Shape::Str => v.is_str(),
+        _ => v.is_obj(),
+    });
+    if fits {
         return Ok(());
     }
     let what = if shape == Shape::Str {
@@ -51,12 +59,14 @@ impl<V: Value> PushMsg<V> {
     /// Checks a default event's parsed `data` (SPEC §4.1, §5).
     pub fn decode(frame: Frame<V>) -> Result<PushMsg<V>, SdkError> {
         let v = object_of(frame, "push data")?;
-        let msg_type = match v.get("msgType") {
-            Some(n) if n.shape() == Shape::Num => n
-                .as_i64()
-                .map(MsgType)
-                .ok_or_else(|| bad("msgType must be an integer".into()))?,
-            Some(_) => return Err(bad("msgType must be a number".into())),
+        let raw_type = v.get("msgType");
+        let msg_type = match &raw_type {
+            // One read of the number (each is a call into JS in the browser).
+            Some(n) => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => MsgType(f as i64),
+                Some(_) => return Err(bad("msgType must be an integer".into())),
+                None => return Err(bad("msgType must be a number".into())),
+            },
             None => return Err(bad("msgType is missing".into())),
         };
         if !msg_type.is_known() {
@@ -66,7 +76,8 @@ impl<V: Value> PushMsg<V> {
             )
             .with("msgType", msg_type.0 as f64));
         }
-        let sid = match v.str_of("sid") {
+        let raw_sid = v.get("sid");
+        let sid = match raw_sid.as_ref().and_then(|s| s.as_string()) {
             Some(s) if !s.is_empty() => s,
             _ => {
                 return Err(bad(format!(
@@ -100,15 +111,24 @@ impl<V: Value> PushMsg<V> {
             msg_type,
             sid,
             data,
+            raw: (
+                raw_sid.unwrap_or_else(V::null),
+                raw_type.unwrap_or_else(V::null),
+            ),
         })
     }
 
     /// Event payload: the parsed `data` object itself (not a copy: it is
     /// the page's from here on), with `sid` and `msgType` set on it.
     pub fn payload(&self) -> V {
-        let mut o = self.data.clone();
-        o.set("sid", V::string(&self.sid));
-        o.set("msgType", V::number(self.msg_type.0 as f64));
+        self.clone().into_payload()
+    }
+
+    /// [`PushMsg::payload`], without a copy of the handles.
+    pub fn into_payload(self) -> V {
+        let mut o = self.data;
+        o.set("sid", self.raw.0);
+        o.set("msgType", self.raw.1);
         o
     }
 }

@@ -74,6 +74,10 @@ pub trait Value: Clone + Debug + PartialEq + Sized {
     fn is_null(&self) -> bool {
         self.shape() == Shape::Null
     }
+    /// True for strings.
+    fn is_str(&self) -> bool {
+        self.shape() == Shape::Str
+    }
     /// True for objects.
     fn is_obj(&self) -> bool {
         self.shape() == Shape::Obj

@@ -141,6 +141,9 @@ impl Value for Js {
     fn is_obj(&self) -> bool {
         self.0.is_object() && !Array::is_array(&self.0)
     }
+    fn is_str(&self) -> bool {
+        self.0.is_string()
+    }
     fn is_null(&self) -> bool {
         self.0.is_null() || self.0.is_undefined()
     }
@@ -158,5 +161,129 @@ impl Value for Js {
             Some(a) => a.iter().map(Js).collect(),
             None => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The JS side of the value view, in a real browser: what the core's
+    //! checks (written against `serde_json` natively) see here must agree.
+    use super::*;
+    use rtv_core::codec::PushMsg;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn js(text: &str) -> Js {
+        Js(JSON::parse(text).unwrap())
+    }
+
+    #[wasm_bindgen_test]
+    fn members_are_read_as_present_or_absent() {
+        let o = js(r#"{"a":1,"n":null,"s":"x","arr":[1,2]}"#);
+        assert_eq!(o.get("a").and_then(|v| v.as_f64()), Some(1.0));
+        assert!(o.get("n").is_some_and(|v| v.is_null()), "null is a value");
+        assert!(o.get("missing").is_none());
+        let mut u = Js::object();
+        u.set("u", Js(JsValue::UNDEFINED));
+        assert!(u.get("u").is_none(), "undefined reads as absent");
+        assert_eq!(o.str_of("s").as_deref(), Some("x"));
+        assert_eq!(o.get("arr").map(|a| a.items().len()), Some(2));
+    }
+
+    #[wasm_bindgen_test]
+    fn primitives_have_no_members_and_nothing_throws() {
+        for v in [
+            JsValue::from_f64(1.0),
+            JsValue::from_str("str"),
+            JsValue::NULL,
+            JsValue::UNDEFINED,
+            JsValue::TRUE,
+        ] {
+            let mut j = Js(v);
+            assert!(j.get("length").is_none() || j.shape() == Shape::Str);
+            assert!(j.get("sid").is_none());
+            j.set("sid", Js::string("x")); // ignored, no throw
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn shapes_match_json_kinds() {
+        let cases = [
+            ("null", Shape::Null),
+            ("true", Shape::Bool),
+            ("1.5", Shape::Num),
+            (r#""s""#, Shape::Str),
+            ("[]", Shape::Arr),
+            ("{}", Shape::Obj),
+        ];
+        for (text, shape) in cases {
+            let v = js(text);
+            assert_eq!(v.shape(), shape, "{text}");
+            assert_eq!(v.is_obj(), shape == Shape::Obj, "{text}");
+            assert_eq!(v.is_str(), shape == Shape::Str, "{text}");
+            assert_eq!(v.is_null(), shape == Shape::Null, "{text}");
+        }
+        assert_eq!(Js(JsValue::UNDEFINED).shape(), Shape::Null);
+        let f: JsValue = js_sys::Function::new_no_args("").into();
+        assert_eq!(
+            Js(f.clone()).shape(),
+            Shape::Other,
+            "a function is not JSON"
+        );
+        assert!(!Js(f).is_obj());
+        assert_eq!(Js(js_sys::Symbol::for_("x").into()).shape(), Shape::Other);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_frame_is_parsed_once_and_keeps_its_text() {
+        let text: JsValue =
+            JsValue::from_str(r#"{"msgType":50203,"sid":"S-1","data":{"url":"u"}}"#);
+        let f = parse(text.clone(), 48);
+        assert_eq!(f.len, 48);
+        assert_eq!(f.text.0, text, "the same JS string, not a copy");
+        let m = PushMsg::decode(f).unwrap();
+        let data = m.data.clone();
+        let payload = m.into_payload();
+        assert_eq!(
+            payload.0, data.0,
+            "the payload is the parsed `data` object itself"
+        );
+        assert_eq!(payload.str_of("sid").as_deref(), Some("S-1"));
+        assert_eq!(
+            payload.get("msgType").and_then(|v| v.as_f64()),
+            Some(50203.0)
+        );
+        assert_eq!(payload.str_of("url").as_deref(), Some("u"));
+        let bad = parse(JsValue::from_str("{nope"), 5);
+        assert!(bad.value.is_none());
+        assert_eq!(bad.text.0.as_string().as_deref(), Some("{nope"));
+        assert!(
+            parse(JsValue::from_f64(3.0), 0).value.is_none(),
+            "only strings are parsed"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn stringify_sends_what_the_core_built() {
+        let mut o = Js::object();
+        o.set("sid", Js::string("S-1"));
+        o.set("n", Js::number(3.0));
+        o.set("ok", Js::boolean(true));
+        o.set("arr", Js::array(vec![Js::null(), Js::string("x")]));
+        assert_eq!(
+            stringify(&o).as_string().as_deref(),
+            Some(r#"{"sid":"S-1","n":3,"ok":true,"arr":[null,"x"]}"#)
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn keys_are_made_once() {
+        let before = KEYS.with(|k| k.borrow().len());
+        let o = js(r#"{"zz_once":1}"#);
+        for _ in 0..10 {
+            assert!(o.get("zz_once").is_some());
+        }
+        assert_eq!(KEYS.with(|k| k.borrow().len()), before + 1);
     }
 }

@@ -106,7 +106,7 @@ impl<V: Value> Agent<V> {
         let t = m.msg_type;
         let kind = event_type(t);
         match t {
-            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => return self.emit(kind, m.payload()),
+            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => return self.emit(kind, m.into_payload()),
             MsgType::INCOMING_CALL | MsgType::STAFF_CHANGE_ASK | MsgType::ADDPARTICIPATOR_ASK
                 if self.state == State::Ready =>
             {
@@ -142,7 +142,7 @@ impl<V: Value> Agent<V> {
             }
             MsgType::STAFF_CHANGE_CALL_BACK_ACCEPT if owner => {
                 // The call now belongs to `newer`.
-                self.emit(kind, m.payload());
+                self.emit(kind, m.into_payload());
                 return self.end_call(true);
             }
             MsgType::STAFF_CHANGE_CALL_BACK_REJECT
@@ -190,7 +190,7 @@ impl<V: Value> Agent<V> {
             }
             _ => return self.unexpected(&m),
         }
-        self.emit(kind, m.payload());
+        self.emit(kind, m.into_payload());
     }
 
     /// 50201/50202 move to `busy` only once our accept was sent (its reply
