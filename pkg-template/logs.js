@@ -133,8 +133,10 @@ function logFileName(account, now) {
 class LogRing {
   /** `options`: the instance's options (for the token and `logPersonalData`). */
   constructor(options) {
-    this._lines = [];
-    this._start = 0; // entries before this index were dropped (compacted in batches)
+    // A ring of at most LOG_MAX_ENTRIES slots: `_count` entries from `_first`.
+    this._buf = [];
+    this._first = 0;
+    this._count = 0;
     this._chars = 0;
     this._dropped = 0;
     this._redact = tokenRedactor(options && options.token);
@@ -147,20 +149,22 @@ class LogRing {
    */
   add(level, text) {
     var msg = String(text);
-    var lines = this._lines;
-    lines.push([Date.now(), level, msg]);
+    // A fixed ring, not `push` + `shift()`: shift moves every entry once the
+    // log is full (on every event of a busy push channel), and the array
+    // would change size with it.
+    if (this._count === LOG_MAX_ENTRIES) this._dropOldest();
+    this._buf[(this._first + this._count) % LOG_MAX_ENTRIES] = [Date.now(), level, msg];
+    this._count += 1;
     this._chars += msg.length + 32;
-    while (lines.length - this._start > LOG_MAX_ENTRIES || this._chars > LOG_MAX_CHARS) {
-      this._chars -= lines[this._start][2].length + 32;
-      lines[this._start++] = null;
-      this._dropped += 1;
-    }
-    // `shift()` per entry would move the whole ring on every push once it
-    // is full; dropped entries are cut off in one go instead.
-    if (this._start > 1024 && this._start * 2 > lines.length) {
-      this._lines = lines.slice(this._start);
-      this._start = 0;
-    }
+    while (this._chars > LOG_MAX_CHARS && this._count > 1) this._dropOldest();
+  }
+
+  _dropOldest() {
+    this._chars -= this._buf[this._first][2].length + 32;
+    this._buf[this._first] = null;
+    this._first = (this._first + 1) % LOG_MAX_ENTRIES;
+    this._count -= 1;
+    this._dropped += 1;
   }
 
   /** One entry as a line: ISO time, level, message (redacted, masked). */
@@ -174,9 +178,8 @@ class LogRing {
   text() {
     var self = this;
     var head = this._dropped ? new Date().toISOString() + ' INFO  (' + this._dropped + ' older entries dropped)\n' : '';
-    var body = this._lines.slice(this._start).map(function (e) {
-      return self._line(e);
-    });
+    var body = [];
+    for (var i = 0; i < this._count; i++) body.push(self._line(this._buf[(this._first + i) % LOG_MAX_ENTRIES]));
     return head + body.join('\n') + (body.length ? '\n' : '');
   }
 
