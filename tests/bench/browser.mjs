@@ -208,8 +208,17 @@ function printProfile(profile) {
 /** (c): per round, a new tag (cold HTTP cache), then the same tag again (warm), each in a new tab. */
 async function benchLoad(run, { rounds }) {
   const rows = { cold: [], warm: [] };
+  rows.plain = [];
   for (let i = 0; i < rounds; i++) {
     const tag = `load-${process.pid}-${i}`;
+    // The reference: the same links opened by plain JS (a new tag: cold).
+    const plain = await run.open(run.url('plain.html', `bench-plain-${i}`, `plain-${process.pid}-${i}`));
+    try {
+      await run.waitReady(plain);
+      rows.plain.push(await plain.eval('B.marks.ready'));
+    } finally {
+      await run.close(plain);
+    }
     for (const kind of ['cold', 'warm']) {
       const page = await run.open(run.url('sdk.html', `bench-load-${kind}-${i}`, tag));
       try {
@@ -355,6 +364,11 @@ function summarize(push, load, answer, { n }) {
   for (const kind of ['cold', 'warm']) {
     for (const [what, f] of loadRows) rows.push([`(c) ${kind}: ${what}, ms`, mst(f1)(stats(load[kind].map(f)))]);
   }
+  rows.push(['(c) plain-JS page, same links: navigation → ready, ms', mst(f1)(stats(load.plain))]);
+  rows.push([
+    '(c) SDK cold − plain JS: median navigation → ready, ms',
+    f1(median(load.cold.map((r) => r.total)) - median(load.plain)),
+  ]);
   rows.push(
     ['(d) answer() → POST issued, ms', mst(f2)(stats(answer.map((r) => r.toPost)))],
     ['(d) the SDK\'s POST (fetch start → responseEnd), ms', mst(f2)(stats(answer.map((r) => r.post)))],
