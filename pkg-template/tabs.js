@@ -289,7 +289,9 @@ class RtVideoTab {
   }
 
   _alone() {
-    return Object.keys(this._followers).length === 0;
+    // Called for every event a leader delivers: no array per call.
+    for (var k in this._followers) return false;
+    return true;
   }
 
   _post(m) {

@@ -236,7 +236,7 @@ impl Driver {
         if self
             .with_inner(|i| {
                 let now = timer::now();
-                i.trace.input(now, &input);
+                let input = i.trace.take(now, input);
                 i.agent.handle_input(now, input)
             })
             .is_some()

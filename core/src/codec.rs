@@ -31,7 +31,7 @@ fn need<V: Value>(
     code: MsgType,
 ) -> Result<(), SdkError> {
     // `is_str` / `is_obj`: one check each in the browser, not a full `shape`.
-    let fits = data.get(field).is_some_and(|v| match shape {
+    let fits = data.member(field).is_some_and(|v| match shape {
         Shape::Str => v.is_str(),
         _ => v.is_obj(),
     });
@@ -59,7 +59,8 @@ impl<V: Value> PushMsg<V> {
     /// Checks a default event's parsed `data` (SPEC §4.1, §5).
     pub fn decode(frame: Frame<V>) -> Result<PushMsg<V>, SdkError> {
         let v = object_of(frame, "push data")?;
-        let raw_type = v.get("msgType");
+        // `member`: a `null` reads as absent (one call each in the browser).
+        let raw_type = v.member("msgType");
         let msg_type = match &raw_type {
             // One read of the number (each is a call into JS in the browser).
             Some(n) => match n.as_f64() {
@@ -76,7 +77,7 @@ impl<V: Value> PushMsg<V> {
             )
             .with("msgType", msg_type.0 as f64));
         }
-        let raw_sid = v.get("sid");
+        let raw_sid = v.member("sid");
         let sid = match raw_sid.as_ref().and_then(|s| s.as_string()) {
             Some(s) if !s.is_empty() => s,
             _ => {
@@ -85,10 +86,9 @@ impl<V: Value> PushMsg<V> {
                 )))
             }
         };
-        let data = match v.get("data") {
+        let data = match v.member("data") {
             Some(d) if d.is_obj() => d,
             None => V::object(),
-            Some(d) if d.is_null() => V::object(),
             Some(_) => return Err(bad(format!("push {msg_type}: data must be an object"))),
         };
         match msg_type {
@@ -340,6 +340,41 @@ mod tests {
                 .unwrap_err()
                 .code,
             ErrorCode::BadMessage
+        );
+    }
+
+    #[test]
+    fn errors_say_what_was_wrong() {
+        let msg = |t: &str| PushMsg::decode(f(t)).unwrap_err().msg;
+        for root in ["[]", "5", "\"x\"", "null", "true"] {
+            assert_eq!(msg(root), "push data must be an object", "{root}");
+            assert_eq!(
+                ExeFrame::decode(f(root)).unwrap_err().msg,
+                "EXE frame must be an object",
+                "{root}"
+            );
+        }
+        assert_eq!(msg("{"), "push data is not JSON");
+        assert_eq!(
+            msg(r#"{"msgType":50203,"sid":"S","data":{"url":1}}"#),
+            "push VIDEO_REC_SRC(50203): data.url must be a string"
+        );
+        assert_eq!(
+            msg(r#"{"msgType":50200,"sid":"S","data":{"streams":"s"}}"#),
+            "push INCOMING_CALL(50200): data.streams must be an object"
+        );
+        assert_eq!(
+            msg(r#"{"msgType":20100,"sid":"S","data":{"from":null}}"#),
+            "push STAFF_CHANGE_ASK(20100): data.from must be a string"
+        );
+        assert_eq!(msg(r#"{"sid":"S"}"#), "msgType is missing");
+        assert_eq!(
+            msg(r#"{"msgType":"1","sid":"S"}"#),
+            "msgType must be a number"
+        );
+        assert_eq!(
+            msg(r#"{"msgType":1.5,"sid":"S"}"#),
+            "msgType must be an integer"
         );
     }
 

@@ -62,6 +62,15 @@ fn frame_of<V>(i: &Input<V>) -> Option<(&'static str, &Frame<V>)> {
     }
 }
 
+/// The frame as kept, its text moved out of `f` (left `null`).
+fn text_of<V: Value>(f: &mut Frame<V>) -> Frame<V> {
+    Frame {
+        value: None,
+        text: std::mem::replace(&mut f.text, V::null()),
+        len: f.len,
+    }
+}
+
 /// `input` as kept: a frame keeps its text only (the export writes the
 /// text; its parsed value would hold more memory and is not cloned).
 fn recorded<V: Value>(input: &Input<V>) -> Input<V> {
@@ -127,6 +136,38 @@ impl<V: Value> Trace<V> {
             None => (Step::Input(input.clone()), 0),
         };
         self.push(now, step, len + 48);
+    }
+
+    /// Records the input fed at time `now` and hands it back for the core,
+    /// with its frame's text moved into the trace (the core never reads the
+    /// text): no copy of the handle, in the browser no call into JS.
+    pub fn take(&mut self, now: Millis, mut input: Input<V>) -> Input<V> {
+        let moved = match &mut input {
+            Input::PushMessage { id, data } if data.len <= MAX_TEXT => Some(Input::PushMessage {
+                id: id.clone(),
+                data: text_of(data),
+            }),
+            Input::ExeText(f) if f.len <= MAX_TEXT => Some(Input::ExeText(text_of(f))),
+            Input::Http {
+                id,
+                outcome: HttpOutcome::Response { status, body },
+            } if body.len <= MAX_TEXT => Some(Input::Http {
+                id: *id,
+                outcome: HttpOutcome::Response {
+                    status: *status,
+                    body: text_of(body),
+                },
+            }),
+            _ => None,
+        };
+        match moved {
+            Some(kept) => {
+                let len = frame_of(&kept).map_or(0, |(_, f)| f.len);
+                self.push(now, Step::Input(kept), len + 48);
+            }
+            None => self.input(now, &input),
+        }
+        input
     }
 
     /// Records a timer firing at `now`.
@@ -496,6 +537,47 @@ mod tests {
         );
         assert_eq!(steps[1].1, Step::Input(Input::ExeText(f("{}"))));
         assert!(t.len_and_chars().1 < 1_000);
+    }
+
+    #[test]
+    fn take_records_like_input_and_hands_the_input_back() {
+        let inputs = vec![
+            Input::PushMessage {
+                id: Some("7".into()),
+                data: f(r#"{"msgType":50203,"sid":"S","data":{"url":"u"}}"#),
+            },
+            Input::ExeText(f(r#"{"id":1,"ok":true}"#)),
+            Input::Http {
+                id: 4,
+                outcome: HttpOutcome::Response {
+                    status: 200,
+                    body: f("{}"),
+                },
+            },
+            Input::PushMessage {
+                id: None,
+                data: f(&format!("\"{}\"", "x".repeat(MAX_TEXT))),
+            },
+            Input::PushPing,
+        ];
+        let mut by_ref: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
+        let mut by_take: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
+        for (n, i) in inputs.into_iter().enumerate() {
+            by_ref.input(n as f64, &i);
+            let back = by_take.take(n as f64, i.clone());
+            let strip = |x: &Input<J>| match x {
+                Input::PushMessage { id, data } => (id.clone(), data.value.clone(), data.len),
+                Input::ExeText(f) => (None, f.value.clone(), f.len),
+                Input::Http {
+                    outcome: HttpOutcome::Response { body, .. },
+                    ..
+                } => (None, body.value.clone(), body.len),
+                _ => (None, None, 0),
+            };
+            assert_eq!(strip(&back), strip(&i), "the core gets the same input");
+        }
+        assert_eq!(by_take.to_value(), by_ref.to_value());
+        assert_eq!(by_take.len_and_chars(), by_ref.len_and_chars());
     }
 
     #[test]

@@ -88,6 +88,11 @@ pub trait Value: Clone + Debug + PartialEq + Sized {
             .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
             .map(|n| n as i64)
     }
+    /// Member `key` unless it is absent or `null` (one call in the browser,
+    /// where `get` then `is_null` would be three).
+    fn member(&self, key: &'static str) -> Option<Self> {
+        self.get(key).filter(|v| !v.is_null())
+    }
     /// The kind of member `key` (`None` when absent).
     fn shape_of(&self, key: &'static str) -> Option<Shape> {
         self.get(key).map(|v| v.shape())

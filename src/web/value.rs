@@ -20,6 +20,9 @@ extern "C" {
     /// which would copy the text into wasm memory and back).
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
+    /// `Reflect.get`, `null` and `undefined` as `None` (one call).
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_member(target: &JsValue, key: &JsValue) -> Result<Option<JsValue>, JsValue>;
 }
 
 /// A JS value seen by the core.
@@ -137,6 +140,12 @@ impl Value for Js {
             Shape::Other
         }
     }
+    fn member(&self, k: &'static str) -> Option<Self> {
+        with_key(k, |key| reflect_member(&self.0, key))
+            .ok()
+            .flatten()
+            .map(Js)
+    }
     // Fewer calls than going through `shape` on the two hottest checks.
     fn is_obj(&self) -> bool {
         self.0.is_object() && !Array::is_array(&self.0)
@@ -189,6 +198,20 @@ mod tests {
         assert!(u.get("u").is_none(), "undefined reads as absent");
         assert_eq!(o.str_of("s").as_deref(), Some("x"));
         assert_eq!(o.get("arr").map(|a| a.items().len()), Some(2));
+    }
+
+    #[wasm_bindgen_test]
+    fn member_is_get_without_null() {
+        let o = js(r#"{"a":1,"n":null,"z":0,"e":"","f":false}"#);
+        assert_eq!(o.member("a").and_then(|v| v.as_f64()), Some(1.0));
+        assert!(o.member("n").is_none(), "null");
+        assert!(o.member("missing").is_none());
+        for k in ["z", "e", "f"] {
+            assert!(o.member(k).is_some(), "{k}: a falsy value is a value");
+        }
+        for v in [JsValue::NULL, JsValue::UNDEFINED, JsValue::from_f64(2.0)] {
+            assert!(Js(v).member("a").is_none(), "no members, no throw");
+        }
     }
 
     #[wasm_bindgen_test]

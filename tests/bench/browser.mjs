@@ -161,7 +161,7 @@ async function benchPush(run, { rounds, bursts, n }) {
       const wasm = () => (kind === 'sdk' ? page.eval('__wasmBytes()') : null);
       const row = { account, times: [], heap: [await run.heap(page)], wasm: [await wasm()] };
       for (let b = 0; b < bursts; b++) {
-        const profile = process.env.BENCH_PROFILE && kind === 'sdk' && i === 0 && b === bursts - 1;
+        const profile = process.env.BENCH_PROFILE && kind === (process.env.BENCH_PROFILE === 'floor' ? 'floor' : 'sdk') && i === 0 && b === bursts - 1;
         if (profile) {
           await page.send('Profiler.enable');
           await page.send('Profiler.setSamplingInterval', { interval: 50 });
@@ -199,7 +199,7 @@ function printProfile(profile) {
     self.set(name, (self.get(name) || 0) + (dt[k] || 0));
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  console.log(`CPU profile of one SDK burst: ${(total / 1000).toFixed(1)} ms sampled; top self time:`);
+  console.log(`CPU profile of one burst: ${(total / 1000).toFixed(1)} ms sampled; top self time:`);
   for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
     console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(1).padStart(7)} ms  ${name}`);
   }
