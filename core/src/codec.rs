@@ -367,6 +367,17 @@ mod tests {
             msg(r#"{"msgType":20100,"sid":"S","data":{"from":null}}"#),
             "push STAFF_CHANGE_ASK(20100): data.from must be a string"
         );
+        for root in ["[]", "5", "null"] {
+            assert_eq!(
+                Envelope::<J>::decode(f(root)).unwrap_err().msg,
+                "response is not the {code,msg,data} envelope: not an object",
+                "{root}"
+            );
+        }
+        assert_eq!(
+            Envelope::<J>::decode(f("<html>")).unwrap_err().msg,
+            "response is not the {code,msg,data} envelope: not JSON"
+        );
         assert_eq!(msg(r#"{"sid":"S"}"#), "msgType is missing");
         assert_eq!(
             msg(r#"{"msgType":"1","sid":"S"}"#),
