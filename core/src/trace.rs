@@ -581,6 +581,140 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_frame_is_bounded_at_exactly_max_text() {
+        // A JSON string of n units: n - 2 characters between the quotes.
+        let text = |n: usize| format!("\"{}\"", "x".repeat(n - 2));
+        let frames = |n: usize| {
+            vec![
+                Input::PushMessage {
+                    id: None,
+                    data: f(&text(n)),
+                },
+                Input::ExeText(f(&text(n))),
+                Input::Http {
+                    id: 1,
+                    outcome: HttpOutcome::Response {
+                        status: 200,
+                        body: f(&text(n)),
+                    },
+                },
+            ]
+        };
+        for by_take in [false, true] {
+            let mut t: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
+            for i in frames(MAX_TEXT).into_iter().chain(frames(MAX_TEXT + 1)) {
+                let back = if by_take {
+                    t.take(1.0, i)
+                } else {
+                    t.input(1.0, &i);
+                    i
+                };
+                let len = match &back {
+                    Input::PushMessage { data, .. } => data.len,
+                    Input::ExeText(f) => f.len,
+                    Input::Http {
+                        outcome: HttpOutcome::Response { body, .. },
+                        ..
+                    } => body.len,
+                    _ => unreachable!(),
+                };
+                assert!(len == MAX_TEXT || len == MAX_TEXT + 1);
+            }
+            let steps = steps_of(&t.to_value(), &f);
+            let kinds: Vec<_> = steps
+                .iter()
+                .map(|(_, s)| match s {
+                    Step::Elided { kind, len } => format!("elided {kind} {len}"),
+                    Step::Input(i) => format!("kept {}", input_value(i)["k"]),
+                    Step::Timer => "timer".into(),
+                })
+                .collect();
+            assert_eq!(
+                kinds,
+                [
+                    "kept \"push\"".to_string(),
+                    "kept \"exe\"".into(),
+                    "kept \"http\"".into(),
+                    format!("elided push {}", MAX_TEXT + 1),
+                    format!("elided exe {}", MAX_TEXT + 1),
+                    format!("elided http {}", MAX_TEXT + 1),
+                ],
+                "by_take {by_take}"
+            );
+            // Kept texts count toward the text bound, elided ones do not.
+            assert_eq!(t.len_and_chars(), (6, 3 * (MAX_TEXT + 48) + 3 * 48));
+        }
+    }
+
+    #[test]
+    fn take_moves_the_text_out_of_what_the_core_gets() {
+        let mut t: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
+        let small = r#"{"id":1,"ok":true}"#;
+        let inputs = [
+            Input::PushMessage {
+                id: None,
+                data: f(small),
+            },
+            Input::ExeText(f(small)),
+            Input::Http {
+                id: 2,
+                outcome: HttpOutcome::Response {
+                    status: 200,
+                    body: f(small),
+                },
+            },
+        ];
+        for i in inputs {
+            let back = t.take(1.0, i);
+            let frame = match &back {
+                Input::PushMessage { data, .. } => data,
+                Input::ExeText(f) => f,
+                Input::Http {
+                    outcome: HttpOutcome::Response { body, .. },
+                    ..
+                } => body,
+                _ => unreachable!(),
+            };
+            assert_eq!(frame.text, J::Null, "moved, not copied");
+            assert!(frame.value.is_some(), "the parsed value stays for the core");
+        }
+        let doc = t.to_value();
+        assert_eq!(doc["entries"][0]["in"]["data"], json!(small));
+        assert_eq!(doc["entries"][1]["in"]["text"], json!(small));
+        assert_eq!(doc["entries"][2]["in"]["body"], json!(small));
+    }
+
+    #[test]
+    fn the_text_bound_is_exactly_max_chars() {
+        // Each entry counts its length + 48: 20 of 50,000 are exactly the bound.
+        let frame = f(&format!("\"{}\"", "y".repeat(50_000 - 48 - 2)));
+        let mut t: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
+        for i in 0..20 {
+            t.input(i as f64, &Input::ExeText(frame.clone()));
+        }
+        assert_eq!(t.len_and_chars(), (20, MAX_CHARS), "at the bound: all kept");
+        assert_eq!(t.to_value()["dropped"], json!(0));
+        t.input(20.0, &Input::ExeText(frame));
+        assert_eq!(
+            t.len_and_chars(),
+            (20, MAX_CHARS),
+            "one over: the oldest goes"
+        );
+        assert_eq!(t.to_value()["dropped"], json!(1));
+    }
+
+    #[test]
+    fn times_are_relative_to_the_start() {
+        let mut t: Trace<J> = Trace::new(100.0, 1, "x", &config(json!({})), None);
+        t.timer(130.5);
+        t.input(250.0, &Input::PushPing);
+        let doc = t.to_value();
+        assert_eq!(doc["start"], json!(100));
+        assert_eq!(doc["entries"][0]["t"], json!(30.5));
+        assert_eq!(doc["entries"][1]["t"], json!(150));
+    }
+
+    #[test]
     fn the_oldest_entries_go_first_and_are_counted() {
         let mut t: Trace<J> = Trace::new(0.0, 1, "x", &config(json!({})), None);
         for i in 0..(MAX_ENTRIES + 10) {

@@ -197,3 +197,57 @@ mod native {
         }
     }
 }
+
+#[cfg(all(test, feature = "serde_json"))]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value as J};
+
+    #[test]
+    fn numbers_are_integers_only_when_exact() {
+        assert_eq!(J::number(3.0), json!(3), "equals a parsed 3");
+        assert_eq!(J::number(-0.0), json!(0));
+        assert_eq!(J::number(1.5), json!(1.5));
+        assert_eq!(J::number(-2.25), json!(-2.25));
+        assert_eq!(J::number(1e20).as_f64(), Some(1e20));
+        assert!(J::number(1e20).is_f64(), "too big for an exact integer");
+        assert!(
+            J::number(9.0e15).is_f64(),
+            "the bound itself is not taken as an integer"
+        );
+        assert!(!J::number(8.9e15).is_f64());
+        assert_eq!(J::number(f64::NAN), J::Null, "JSON has no NaN");
+    }
+
+    #[test]
+    fn the_native_view_reads_like_the_browser_one() {
+        let o = json!({"a": 1, "n": null, "s": "x", "arr": [1, 2], "o": {}});
+        assert_eq!(Value::get(&o, "a"), Some(json!(1)));
+        assert_eq!(Value::get(&o, "n"), Some(J::Null));
+        assert_eq!(o.member("n"), None);
+        assert_eq!(Value::get(&o, "zz"), None);
+        assert_eq!(Value::get(&json!(5), "a"), None);
+        let shapes: Vec<Shape> = ["a", "n", "s", "arr", "o"]
+            .iter()
+            .map(|k| o[*k].shape())
+            .collect();
+        assert_eq!(
+            shapes,
+            [Shape::Num, Shape::Null, Shape::Str, Shape::Arr, Shape::Obj]
+        );
+        assert_eq!(J::boolean(true).shape(), Shape::Bool);
+        assert_eq!(o["arr"].items().len(), 2);
+        assert!(json!(5).items().is_empty());
+        assert_eq!(json!(2.5).as_i64(), None);
+        assert_eq!(json!(7).as_i64(), Some(7));
+        let mut x = J::object();
+        x.set("k", J::string("v"));
+        assert_eq!(x, json!({"k": "v"}));
+        let mut n = J::null();
+        n.set("k", J::string("v"));
+        assert_eq!(n, J::Null, "set on a non-object does nothing");
+        assert_eq!(J::array(vec![J::null()]), json!([null]));
+        assert_eq!(opt_string::<J>(None), J::Null);
+        assert_eq!(obj::<J>([("a", J::boolean(false))]), json!({"a": false}));
+    }
+}
