@@ -59,16 +59,6 @@
     return p;
   }
 
-  // A throwing page callback must not break the SDK (SPEC §1).
-  function callBack(observer, name, arg) {
-    var f = observer && observer[name];
-    if (typeof f !== 'function') return;
-    try {
-      f.call(observer, arg);
-    } catch (e) {
-      if (typeof console !== 'undefined') console.error('[RtVideo] observer.' + name + ' threw', e);
-    }
-  }
 
   function wasmUrl() {
     var script = typeof document !== 'undefined' ? document.currentScript : null;
@@ -162,8 +152,8 @@
     var observer = this._observer;
     this._observer = null;
     this._options = null;
-    if (report) callBack(observer, 'error', err);
-    callBack(observer, 'complete');
+    if (report) tabCall(observer, 'error', err);
+    tabCall(observer, 'complete');
   };
 
   /**

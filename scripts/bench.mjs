@@ -11,20 +11,15 @@
 //   5. tab hand-over times (tests/bench/handover.mjs)
 // The long soak test is a separate command (`npm run soak`).
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, capture, logger, probe, run, runMain, secs } from './lib/proc.mjs';
-import { OUT_NAME } from './lib/package-files.mjs';
 import { writeSizes } from './lib/sizes.mjs';
-import { optimizeInPlace } from './lib/wasm-opt.mjs';
-import { withoutCustomSection } from './lib/wasm-sections.mjs';
 import { build } from './build.mjs';
+import { namedWasm } from './profile-wasm.mjs';
 import { benchBrowser } from '../tests/bench/browser.mjs';
 import { benchHandover } from '../tests/bench/handover.mjs';
 
 const log = logger('bench');
-const RAW_WASM = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', `${OUT_NAME}.wasm`);
-const PROFILE_DIR = path.join(ROOT, 'target', 'rtv-bench');
 
 function section(title) {
   console.log(`\n==== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
@@ -35,19 +30,6 @@ async function ensureTwiggy() {
   if (probe('twiggy', ['--version']) !== null) return;
   log('installing twiggy (cargo install twiggy)');
   await run('cargo', ['install', 'twiggy']);
-}
-
-/** The optimized wasm as shipped, but with its name section, for twiggy. */
-async function namedWasm() {
-  rmSync(PROFILE_DIR, { recursive: true, force: true });
-  mkdirSync(PROFILE_DIR, { recursive: true });
-  // As scripts/build.mjs does: without `target_features`, so the glue is MVP.
-  const mvp = path.join(PROFILE_DIR, 'raw.wasm');
-  writeFileSync(mvp, withoutCustomSection(readFileSync(RAW_WASM), 'target_features'));
-  await run('wasm-bindgen', ['--target', 'web', '--out-dir', PROFILE_DIR, '--out-name', OUT_NAME, '--no-typescript', mvp]);
-  const file = path.join(PROFILE_DIR, `${OUT_NAME}_bg.wasm`);
-  await optimizeInPlace(file, { keepNames: true });
-  return file;
 }
 
 async function main() {

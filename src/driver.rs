@@ -264,14 +264,9 @@ impl Driver {
                 // The payload the core built (for a push: the object
                 // JSON.parse made), never re-serialized.
                 if let Some(f) = &self.observer.event {
-                    if !self.completed.get() && !self.dead.get() {
+                    if !self.silent() {
                         with_key(kind.as_str(), |t| {
-                            if let Err(e) = f.call2(&self.observer.this, t, &data.0) {
-                                console::error_2(
-                                    &JsValue::from_str("RtVideo: observer.next threw:"),
-                                    &e,
-                                );
-                            }
+                            self.caught("next", f.call2(&self.observer.this, t, &data.0))
                         });
                     }
                     return;
@@ -354,20 +349,29 @@ impl Driver {
 
     /// Calls a page callback; one that throws is logged and the SDK goes on.
     fn notify(&self, f: Option<&Function>, name: &str, arg: &JsValue) {
-        if self.completed.get() || self.dead.get() {
-            return;
+        if !self.silent() {
+            self.invoke(f, name, arg);
         }
-        self.invoke(f, name, arg);
+    }
+
+    /// After `complete()` (or a panic) no page callback fires.
+    fn silent(&self) -> bool {
+        self.completed.get() || self.dead.get()
     }
 
     fn invoke(&self, f: Option<&Function>, name: &str, arg: &JsValue) {
         if let Some(f) = f {
-            if let Err(e) = f.call1(&self.observer.this, arg) {
-                console::error_2(
-                    &JsValue::from_str(&format!("RtVideo: observer.{name} threw:")),
-                    &e,
-                );
-            }
+            self.caught(name, f.call1(&self.observer.this, arg));
+        }
+    }
+
+    /// A page callback that threw is logged; the SDK goes on.
+    fn caught(&self, name: &str, result: Result<JsValue, JsValue>) {
+        if let Err(e) = result {
+            console::error_2(
+                &JsValue::from_str(&format!("RtVideo: observer.{name} threw:")),
+                &e,
+            );
         }
     }
 

@@ -71,20 +71,15 @@ fn text_of<V: Value>(f: &mut Frame<V>) -> Frame<V> {
     }
 }
 
-/// `input` as kept: a frame keeps its text only (the export writes the
-/// text; its parsed value would hold more memory and is not cloned).
-fn recorded<V: Value>(input: &Input<V>) -> Input<V> {
-    let text = |f: &Frame<V>| Frame {
-        value: None,
-        text: f.text.clone(),
-        len: f.len,
-    };
+/// `input` as kept: a frame keeps its text only, moved out of `input` (the
+/// export writes the text; the parsed value would hold more memory).
+fn kept<V: Value>(input: &mut Input<V>) -> Input<V> {
     match input {
         Input::PushMessage { id, data } => Input::PushMessage {
             id: id.clone(),
-            data: text(data),
+            data: text_of(data),
         },
-        Input::ExeText(f) => Input::ExeText(text(f)),
+        Input::ExeText(f) => Input::ExeText(text_of(f)),
         Input::Http {
             id,
             outcome: HttpOutcome::Response { status, body },
@@ -92,7 +87,7 @@ fn recorded<V: Value>(input: &Input<V>) -> Input<V> {
             id: *id,
             outcome: HttpOutcome::Response {
                 status: *status,
-                body: text(body),
+                body: text_of(body),
             },
         },
         other => other.clone(),
@@ -128,45 +123,24 @@ impl<V: Value> Trace<V> {
         }
     }
 
-    /// Records the input fed at time `now`.
+    /// Records the input fed at time `now` (a copy: see [`Trace::take`]).
     pub fn input(&mut self, now: Millis, input: &Input<V>) {
-        let (step, len) = match frame_of(input) {
-            Some((kind, f)) if f.len > MAX_TEXT => (Step::Elided { kind, len: f.len }, 0),
-            Some((_, f)) => (Step::Input(recorded(input)), f.len),
-            None => (Step::Input(input.clone()), 0),
-        };
-        self.push(now, step, len + 48);
+        self.take(now, input.clone());
     }
 
     /// Records the input fed at time `now` and hands it back for the core,
     /// with its frame's text moved into the trace (the core never reads the
     /// text): no copy of the handle, in the browser no call into JS.
     pub fn take(&mut self, now: Millis, mut input: Input<V>) -> Input<V> {
-        let moved = match &mut input {
-            Input::PushMessage { id, data } if data.len <= MAX_TEXT => Some(Input::PushMessage {
-                id: id.clone(),
-                data: text_of(data),
-            }),
-            Input::ExeText(f) if f.len <= MAX_TEXT => Some(Input::ExeText(text_of(f))),
-            Input::Http {
-                id,
-                outcome: HttpOutcome::Response { status, body },
-            } if body.len <= MAX_TEXT => Some(Input::Http {
-                id: *id,
-                outcome: HttpOutcome::Response {
-                    status: *status,
-                    body: text_of(body),
-                },
-            }),
-            _ => None,
-        };
-        match moved {
-            Some(kept) => {
-                let len = frame_of(&kept).map_or(0, |(_, f)| f.len);
-                self.push(now, Step::Input(kept), len + 48);
+        let (step, len) = match frame_of(&input) {
+            Some((kind, f)) if f.len > MAX_TEXT => (Step::Elided { kind, len: f.len }, 0),
+            Some((_, f)) => {
+                let len = f.len;
+                (Step::Input(kept(&mut input)), len)
             }
-            None => self.input(now, &input),
-        }
+            None => (Step::Input(input.clone()), 0),
+        };
+        self.push(now, step, len + 48);
         input
     }
 
