@@ -32,6 +32,7 @@ const PKG = path.join(ROOT, 'pkg');
 const STAGE = path.join(ROOT, 'target', `rtv-pkg-stage.${process.pid}`);
 const OLD = path.join(ROOT, 'target', `rtv-pkg-old.${process.pid}`);
 const STAMP = '.build-stamp';
+const NO_MINIFY = Boolean(process.env.RTV_NO_MINIFY);
 const RAW_WASM = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', `${files.OUT_NAME}.wasm`);
 const WASM = `${files.OUT_NAME}_bg.wasm`;
 // RAW_WASM without its `target_features` section (see lib/wasm-sections.mjs).
@@ -65,6 +66,7 @@ function inputsHash(constsJson, bindgenVersion) {
     for (const f of readdirSync(dir).sort()) add(f, readFileSync(path.join(dir, f)));
   }
   add('build.mjs', readFileSync(new URL(import.meta.url)));
+  add('minify', NO_MINIFY ? 'no' : 'yes');
   return h.digest('hex');
 }
 
@@ -92,8 +94,11 @@ async function bindgen(target, outDir) {
  * The script-tag build is loaded as it is (no bundler of the page's minifies
  * it): terser, with output limited to ES2019 so engines from Chromium 72 on
  * parse it, and no eval (terser never adds one). About 4 KB gzip less.
+ * RTV_NO_MINIFY=1 leaves it as it is (readable names in CPU profiles:
+ * BENCH_PROFILE of tests/bench/browser.mjs).
  */
 async function minifyScript(source) {
+  if (NO_MINIFY) return source;
   const { minify } = await import('terser');
   const out = await minify(source, {
     ecma: 2019,

@@ -42,6 +42,9 @@ pub(crate) struct Observer {
     /// Internal (pkg-template/tabs.js): `__event(type, data)`, called
     /// instead of `next({type, data})` when given (fewer calls into JS).
     pub event: Option<Function>,
+    /// Internal (pkg-template/tabs.js): `__read(text, ev, facts)`, the
+    /// push reader (src/web/sse.rs `Reader`).
+    pub read: Option<Function>,
 }
 
 /// One `RtVideo` instance behind its JS handle.
@@ -88,6 +91,12 @@ impl Inputs for Sink {
     fn send(&self, input: Input) {
         if let Some(d) = self.0.upgrade() {
             d.feed(input);
+        }
+    }
+
+    fn send_at(&self, now: f64, input: Input) {
+        if let Some(d) = self.0.upgrade() {
+            d.feed_at(now, input);
         }
     }
 
@@ -233,9 +242,13 @@ impl Driver {
 
     /// Feeds one input and performs what follows.
     pub(crate) fn feed(self: &Rc<Self>, input: Input) {
+        self.feed_at(timer::now(), input);
+    }
+
+    /// [`Driver::feed`] at `now` (the core never lets its clock go back).
+    pub(crate) fn feed_at(self: &Rc<Self>, now: f64, input: Input) {
         if self
             .with_inner(|i| {
-                let now = timer::now();
                 let input = i.trace.take(now, input);
                 i.agent.handle_input(now, input)
             })
@@ -308,7 +321,7 @@ impl Driver {
             }
             Output::OpenPush { url } => {
                 drop(self.with_inner(|i| i.push.take()));
-                match PushLink::open(&url, &self.sink()) {
+                match PushLink::open(&url, &self.sink(), self.observer.read.clone()) {
                     Ok(link) => {
                         let _ = self.with_inner(|i| i.push = Some(link));
                     }

@@ -4,6 +4,7 @@
 
 use crate::consts::MsgType;
 use crate::error::{ErrorCode, SdkError};
+use crate::facts::{self, PushFacts};
 use crate::value::{Frame, Shape, Value};
 
 /// A well-formed push message.
@@ -11,39 +12,14 @@ use crate::value::{Frame, Shape, Value};
 pub struct PushMsg<V> {
     /// The code.
     pub msg_type: MsgType,
-    /// The session it is about.
-    pub sid: String,
-    /// The `data` object (`{}` when absent for codes that carry nothing).
+    /// The event payload: the message's `data` object (`{}` when absent)
+    /// with its `sid` and `msgType` set on it as they came (no new string
+    /// or number is made in the browser).
     pub data: V,
-    /// `sid` and `msgType` as they came (set on the payload as they are:
-    /// no new string or number is made in the browser).
-    raw: (V, V),
 }
 
 fn bad(what: String) -> SdkError {
     SdkError::new(ErrorCode::BadMessage, what)
-}
-
-fn need<V: Value>(
-    data: &V,
-    field: &'static str,
-    shape: Shape,
-    code: MsgType,
-) -> Result<(), SdkError> {
-    // `is_str` / `is_obj`: one check each in the browser, not a full `shape`.
-    let fits = data.member(field).is_some_and(|v| match shape {
-        Shape::Str => v.is_str(),
-        _ => v.is_obj(),
-    });
-    if fits {
-        return Ok(());
-    }
-    let what = if shape == Shape::Str {
-        "a string"
-    } else {
-        "an object"
-    };
-    Err(bad(format!("push {code}: data.{field} must be {what}")))
 }
 
 /// The parsed value of a frame, or `BAD_MESSAGE` naming what it should be.
@@ -58,18 +34,31 @@ fn object_of<V: Value>(frame: Frame<V>, what: &str) -> Result<V, SdkError> {
 impl<V: Value> PushMsg<V> {
     /// Checks a default event's parsed `data` (SPEC §4.1, §5).
     pub fn decode(frame: Frame<V>) -> Result<PushMsg<V>, SdkError> {
-        let v = object_of(frame, "push data")?;
-        // `member`: a `null` reads as absent (one call each in the browser).
-        let raw_type = v.member("msgType");
-        let msg_type = match &raw_type {
-            // One read of the number (each is a call into JS in the browser).
-            Some(n) => match n.as_f64() {
-                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => MsgType(f as i64),
-                Some(_) => return Err(bad("msgType must be an integer".into())),
-                None => return Err(bad("msgType must be a number".into())),
-            },
-            None => return Err(bad("msgType is missing".into())),
-        };
+        Self::from_facts(PushFacts::read(frame.value))
+    }
+
+    /// Checks the facts of a message (read by [`PushFacts::read`] or by the
+    /// browser's reader).
+    pub fn from_facts(f: PushFacts<V>) -> Result<PushMsg<V>, SdkError> {
+        let has = |b: u32| f.bits & b == b;
+        if !has(facts::JSON) {
+            return Err(bad("push data is not JSON".into()));
+        }
+        if !has(facts::OBJECT) {
+            return Err(bad("push data must be an object".into()));
+        }
+        if !has(facts::TYPE_PRESENT) {
+            return Err(bad("msgType is missing".into()));
+        }
+        if !has(facts::TYPE_NUMBER) {
+            return Err(bad("msgType must be a number".into()));
+        }
+        let n = f.msg_type;
+        let data_ok = has(facts::DATA_ABSENT) || has(facts::DATA_OBJECT);
+        if !(n.fract() == 0.0 && n.abs() < 9.0e15) {
+            return Err(bad("msgType must be an integer".into()));
+        }
+        let msg_type = MsgType(n as i64);
         if !msg_type.is_known() {
             return Err(SdkError::new(
                 ErrorCode::UnknownMsgType,
@@ -77,59 +66,53 @@ impl<V: Value> PushMsg<V> {
             )
             .with("msgType", msg_type.0 as f64));
         }
-        let raw_sid = v.member("sid");
-        let sid = match raw_sid.as_ref().and_then(|s| s.as_string()) {
-            Some(s) if !s.is_empty() => s,
-            _ => {
-                return Err(bad(format!(
-                    "push {msg_type}: sid must be a non-empty string"
-                )))
-            }
-        };
-        let data = match v.member("data") {
-            Some(d) if d.is_obj() => d,
-            None => V::object(),
-            Some(_) => return Err(bad(format!("push {msg_type}: data must be an object"))),
-        };
-        match msg_type {
+        if !has(facts::SID_OK) {
+            return Err(bad(format!(
+                "push {msg_type}: sid must be a non-empty string"
+            )));
+        }
+        if !data_ok {
+            return Err(bad(format!("push {msg_type}: data must be an object")));
+        }
+        let (field, bit, what) = match msg_type {
             MsgType::INCOMING_CALL
             | MsgType::STAFF_CHANGE_LIVE_SRC
-            | MsgType::PARTICIPATOR_LIVE_SRC => need(&data, "streams", Shape::Obj, msg_type)?,
-            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => need(&data, "url", Shape::Str, msg_type)?,
+            | MsgType::PARTICIPATOR_LIVE_SRC => ("streams", facts::STREAMS_OBJECT, "an object"),
+            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => ("url", facts::URL_STRING, "a string"),
             MsgType::STAFF_CHANGE_ASK
             | MsgType::STAFF_CHANGE_CALL_BACK_CANCEL
             | MsgType::ADDPARTICIPATOR_ASK
-            | MsgType::ADDPARTICIPATOR_CANCEL => need(&data, "from", Shape::Str, msg_type)?,
+            | MsgType::ADDPARTICIPATOR_CANCEL => ("from", facts::FROM_STRING, "a string"),
             MsgType::STAFF_CHANGE_CALL_BACK_ACCEPT
             | MsgType::STAFF_CHANGE_CALL_BACK_REJECT
             | MsgType::ADDPARTICIPATOR_CALL_BACK_ACCEPT
             | MsgType::ADDPARTICIPATOR_CALL_BACK_REJECT
-            | MsgType::ADDPARTICIPATOR_DEL => need(&data, "newer", Shape::Str, msg_type)?,
-            _ => {}
+            | MsgType::ADDPARTICIPATOR_DEL => ("newer", facts::NEWER_STRING, "a string"),
+            _ => ("", 0, ""),
+        };
+        if !has(bit) {
+            return Err(bad(format!("push {msg_type}: data.{field} must be {what}")));
         }
-        Ok(PushMsg {
-            msg_type,
-            sid,
-            data,
-            raw: (
-                raw_sid.unwrap_or_else(V::null),
-                raw_type.unwrap_or_else(V::null),
-            ),
-        })
+        // Present whenever `data_ok` (PushFacts::payload).
+        let data = f.payload.unwrap_or_else(V::object);
+        Ok(PushMsg { msg_type, data })
+    }
+
+    /// The session it is about (read from the payload: copied only when
+    /// the state machine needs it).
+    pub fn sid(&self) -> String {
+        self.data.str_of("sid").unwrap_or_default()
     }
 
     /// Event payload: the parsed `data` object itself (not a copy: it is
     /// the page's from here on), with `sid` and `msgType` set on it.
     pub fn payload(&self) -> V {
-        self.clone().into_payload()
+        self.data.clone()
     }
 
-    /// [`PushMsg::payload`], without a copy of the handles.
+    /// [`PushMsg::payload`], without a copy of the handle.
     pub fn into_payload(self) -> V {
-        let mut o = self.data;
-        o.set("sid", self.raw.0);
-        o.set("msgType", self.raw.1);
-        o
+        self.data
     }
 }
 

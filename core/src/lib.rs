@@ -25,6 +25,7 @@ pub mod codec;
 pub mod config;
 pub mod consts;
 pub mod error;
+pub mod facts;
 mod machine;
 mod methods;
 pub mod trace;
@@ -68,6 +69,19 @@ pub enum Input<V> {
         id: Option<String>,
         /// The SSE `data:`, parsed.
         data: Frame<V>,
+    },
+    /// A `message` push as the browser's reader saw it (its fast path): the
+    /// facts the checks need, read in one call ([`facts`]). Handled like
+    /// [`Input::PushMessage`], recorded as one (its `data` has no parsed
+    /// value; the text is for the trace).
+    PushRead {
+        /// The SSE `id:` (`None` when the message had none).
+        id: Option<String>,
+        /// The SSE `data:` text and length (`value` is `None`).
+        data: Frame<V>,
+        /// What the reader found (boxed: every input, and each of the
+        /// trace's 5,000 entries, is as large as the largest variant).
+        facts: Box<facts::PushFacts<V>>,
     },
     /// A push whose data exceeded [`MAX_FRAME_CHARS`]; the text was not copied.
     PushOversized {

@@ -52,7 +52,7 @@ pub enum Step<V> {
 /// The frame of an input, with its kind name.
 fn frame_of<V>(i: &Input<V>) -> Option<(&'static str, &Frame<V>)> {
     match i {
-        Input::PushMessage { data, .. } => Some(("push", data)),
+        Input::PushMessage { data, .. } | Input::PushRead { data, .. } => Some(("push", data)),
         Input::ExeText(f) => Some(("exe", f)),
         Input::Http {
             outcome: HttpOutcome::Response { body, .. },
@@ -75,7 +75,8 @@ fn text_of<V: Value>(f: &mut Frame<V>) -> Frame<V> {
 /// export writes the text; the parsed value would hold more memory).
 fn kept<V: Value>(input: &mut Input<V>) -> Input<V> {
     match input {
-        Input::PushMessage { id, data } => Input::PushMessage {
+        // The reader's facts are read again from the text on replay.
+        Input::PushMessage { id, data } | Input::PushRead { id, data, .. } => Input::PushMessage {
             id: id.clone(),
             data: text_of(data),
         },
@@ -117,7 +118,10 @@ impl<V: Value> Trace<V> {
             start,
             options: options_of(config),
             snapshot: snapshot.cloned().unwrap_or_else(V::null),
-            entries: VecDeque::new(),
+            // All of it at once (~0.3 MB in the browser): a ring that grows
+            // while the agent works reallocates, and wasm memory never
+            // shrinks back, so the growth would stay for the whole shift.
+            entries: VecDeque::with_capacity(MAX_ENTRIES),
             chars: 0,
             dropped: 0,
         }
@@ -251,7 +255,7 @@ pub fn input_value<V: Value>(i: &Input<V>) -> V {
             ("arg", arg.clone()),
         ]),
         Input::PushOpened => kind("pushOpened"),
-        Input::PushMessage { id, data } => {
+        Input::PushMessage { id, data } | Input::PushRead { id, data, .. } => {
             let mut o = obj([("k", V::string("push")), ("id", opt_string(id.as_deref()))]);
             set_frame(&mut o, "data", data);
             o

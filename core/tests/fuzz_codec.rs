@@ -145,8 +145,8 @@ fn check_decoders(f: &Frame<Json>) -> Result<(), TestCaseError> {
     match (&got, &want) {
         (Ok(m), Ok((code, sid, data))) => {
             prop_assert_eq!(m.msg_type, MsgType(*code));
-            prop_assert_eq!(&m.sid, sid);
-            prop_assert_eq!(&m.data, data);
+            prop_assert_eq!(&m.sid(), sid);
+            prop_assert_eq!(&m.data, &payload(*code, sid, data));
             prop_assert_eq!(m.payload(), payload(*code, sid, data));
         }
         (Err(e), Err(code)) => {

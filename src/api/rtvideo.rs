@@ -331,6 +331,7 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
             complete: None,
             log: None,
             event: None,
+            read: None,
         });
     }
     if !observer.is_object() {
@@ -353,6 +354,7 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
     // Internal: the tab group's log ring (pkg-template/tabs.js).
     let log = member("__log")?;
     let event = member("__event")?;
+    let read = member("__read")?;
     Ok(Observer {
         this: observer,
         next,
@@ -360,5 +362,6 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
         complete,
         log,
         event,
+        read,
     })
 }

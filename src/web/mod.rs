@@ -18,6 +18,9 @@ pub(crate) type HttpOutcome = rtv_core::HttpOutcome<Js>;
 pub(crate) trait Inputs: Clone + 'static {
     /// Something happened on a link or the page.
     fn send(&self, input: Input);
+    /// Something happened at `now` on the page's monotonic clock (an event's
+    /// `timeStamp`), saving a clock read.
+    fn send_at(&self, now: f64, input: Input);
     /// HTTP request `id` finished (reported once).
     fn http_done(&self, id: ReqId, outcome: HttpOutcome);
 }

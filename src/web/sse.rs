@@ -8,18 +8,19 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::JsString;
-use rtv_core::MAX_FRAME_CHARS;
-use wasm_bindgen::JsCast;
+use js_sys::{Float64Array, Function, JsString};
+use rtv_core::facts::PushFacts;
+use rtv_core::{Frame, MAX_FRAME_CHARS};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, EventSource, Headers, MessageEvent, RequestInit, Response};
 
 use super::counters::{Counted, Kind};
 use super::http::fetch_with_init;
 use super::listener::EventListener;
-use super::timer::Timeout;
+use super::timer::{now, Timeout};
 use super::value::parse;
-use super::{Input, Inputs};
+use super::{Input, Inputs, Js};
 
 /// How long the status probe may take before it counts as a network error.
 const PROBE_TIMEOUT_MS: f64 = 5_000.0;
@@ -49,7 +50,14 @@ pub(crate) struct PushLink {
 
 impl PushLink {
     /// Opens an EventSource on `url` (the subscribe URL, token included).
-    pub(crate) fn open<S: Inputs>(url: &str, sink: &S) -> Result<PushLink, ()> {
+    /// `reader`: the JS push reader (pkg-template/tabs.js `readPush`), if
+    /// the page layer gave one; without it each message is read member by
+    /// member through the value view.
+    pub(crate) fn open<S: Inputs>(
+        url: &str,
+        sink: &S,
+        reader: Option<Function>,
+    ) -> Result<PushLink, ()> {
         let source = EventSource::new(url).map_err(|_| ())?;
         let shared = Rc::new(Shared {
             source: source.clone(),
@@ -65,7 +73,14 @@ impl PushLink {
             }),
             EventListener::new(target, "message", {
                 let sink = sink.clone();
-                move |ev| sink.send(message_input(ev.unchecked_ref()))
+                let reader = reader.map(Reader::new);
+                move |ev| {
+                    let ev = ev.unchecked_ref();
+                    match reader.as_ref().and_then(|r| r.read(ev)) {
+                        Some((now, input)) => sink.send_at(now, input),
+                        None => sink.send(message_input(ev)),
+                    }
+                }
             }),
             EventListener::new(target, "ping", {
                 let sink = sink.clone();
@@ -112,6 +127,71 @@ fn message_input(ev: &MessageEvent) -> Input {
     Input::PushMessage {
         id,
         data: parse(data, len),
+    }
+}
+
+/// The JS push reader and the array it reports in. `readPush(text, ev, f)`
+/// parses `text` and returns the event payload (or `undefined`), with
+/// `f[0]` = the facts' bits, `f[1]` = `msgType`, `f[2]` = the id (`-1`:
+/// none, `-2`: not a short decimal number, read here), `f[3]` = the text's
+/// length, `f[5]` = the event's `timeStamp`; `f[4]` is the length limit
+/// (the text is not parsed above it).
+/// One call into JS and one copy out, instead of one call per member read.
+struct Reader {
+    read: Function,
+    facts: Float64Array,
+}
+
+impl Reader {
+    fn new(read: Function) -> Reader {
+        let facts = Float64Array::new_with_length(6);
+        facts.set_index(4, MAX_FRAME_CHARS as f64);
+        Reader { read, facts }
+    }
+
+    /// The message as input, and when it arrived; `None` if the reader
+    /// threw (then the message is read without it).
+    fn read(&self, ev: &MessageEvent) -> Option<(f64, Input)> {
+        let text = ev.data();
+        let payload = self
+            .read
+            .call3(&JsValue::UNDEFINED, &text, ev, &self.facts)
+            .ok()?;
+        let mut f = [0.0; 6];
+        self.facts.copy_to(&mut f);
+        let id = if f[2] >= 0.0 {
+            Some((f[2] as u64).to_string())
+        } else if f[2] == -2.0 {
+            Some(ev.last_event_id()).filter(|id| !id.is_empty())
+        } else {
+            None
+        };
+        // `timeStamp` is on performance.now()'s clock (Chromium 49 on); a
+        // value that cannot be (0 from an engine that leaves it unset, or
+        // epoch milliseconds) is replaced by a clock read.
+        let now = match f[5] {
+            t if t > 0.0 && t < 1.0e11 => t,
+            _ => now(),
+        };
+        let len = f[3] as usize;
+        if len > MAX_FRAME_CHARS {
+            return Some((now, Input::PushOversized { id, len }));
+        }
+        let facts = Box::new(PushFacts {
+            bits: f[0] as u32,
+            msg_type: f[1],
+            payload: Some(Js(payload)).filter(|p| !p.0.is_undefined()),
+        });
+        let input = Input::PushRead {
+            id,
+            data: Frame {
+                value: None,
+                text: Js(text),
+                len,
+            },
+            facts,
+        };
+        Some((now, input))
     }
 }
 
@@ -196,4 +276,199 @@ async fn probe(url: &str, ctrl: &AbortController) -> Input {
             .to_ascii_lowercase()
             .starts_with("text/event-stream");
     down(Some(status), wrong_type)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The JS push reader (pkg-template/tabs.js `readPush`) against the
+    //! core's own reading of the same text (`PushFacts::read` through the
+    //! value view), in a real browser, on hand-picked and generated messages.
+    use super::*;
+    use js_sys::JSON;
+    use rtv_core::facts;
+    use wasm_bindgen_test::*;
+    use web_sys::MessageEventInit;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// `readPush`, cut from the shipped source between its markers (a test
+    /// page may use `new Function`; the SDK never does).
+    fn read_push() -> Function {
+        let src = include_str!("../../pkg-template/tabs.js");
+        let begin = src
+            .find("// ---- the push reader ----")
+            .expect("begin marker");
+        let end = src
+            .find("// ---- end of the push reader ----")
+            .expect("end marker");
+        let body = format!("{}\nreturn readPush;", &src[begin..end]);
+        Function::new_no_args(&body)
+            .call0(&JsValue::UNDEFINED)
+            .expect("tabs.js readPush")
+            .unchecked_into()
+    }
+
+    fn event(data: &JsValue, id: &str) -> MessageEvent {
+        let init = MessageEventInit::new();
+        init.set_data(data);
+        init.set_last_event_id(id);
+        MessageEvent::new_with_event_init_dict("message", &init).unwrap()
+    }
+
+    /// What the reader path produced, as comparable parts.
+    fn via_reader(r: &Reader, text: &str, id: &str) -> (Option<String>, u32, f64, Option<String>) {
+        let (_, input) = r
+            .read(&event(&JsValue::from_str(text), id))
+            .expect("reader ran");
+        match input {
+            Input::PushRead { id, data, facts } => {
+                assert_eq!(data.len, text.encode_utf16().count(), "{text}");
+                assert_eq!(data.text.0.as_string().as_deref(), Some(text));
+                let payload = facts.payload.map(|p| stringify(&p).as_string().unwrap());
+                (id, facts.bits, facts.msg_type, payload)
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    /// The core's reading of the same message.
+    fn via_core(text: &str, id: &str) -> (Option<String>, u32, f64, Option<String>) {
+        let len = text.encode_utf16().count();
+        let f = facts::PushFacts::read(parse(JsValue::from_str(text), len).value);
+        let payload = f.payload.map(|p| stringify(&p).as_string().unwrap());
+        let id = Some(id.to_string()).filter(|s| !s.is_empty());
+        (id, f.bits, f.msg_type, payload)
+    }
+
+    fn stringify(v: &Js) -> JsValue {
+        JSON::stringify(&v.0).unwrap().into()
+    }
+
+    const CASES: &[&str] = &[
+        "",
+        "not json",
+        "null",
+        "5",
+        "\"s\"",
+        "[]",
+        "[{\"msgType\":50203}]",
+        "{}",
+        r#"{"msgType":50203,"sid":"S-1","data":{"url":"u"}}"#,
+        r#"{"msgType":50200,"sid":"S-1","data":{"streams":{"a":1},"customer":{}}}"#,
+        r#"{"msgType":50200,"sid":"S-1","data":{"streams":[]}}"#,
+        r#"{"msgType":50200,"sid":"S-1","data":{"streams":null}}"#,
+        r#"{"msgType":"50203","sid":"S-1","data":{"url":"u"}}"#,
+        r#"{"msgType":null,"sid":null,"data":null}"#,
+        r#"{"msgType":50203.5,"sid":"","data":{"url":1}}"#,
+        r#"{"msgType":1e400,"sid":"S","data":{}}"#,
+        r#"{"msgType":-0,"sid":"S","data":[]}"#,
+        r#"{"msgType":20100,"sid":"S","data":{"from":"a","newer":"b"}}"#,
+        r#"{"msgType":20101,"sid":"S","data":{"from":1,"newer":null}}"#,
+        r#"{"msgType":true,"sid":5,"data":"x"}"#,
+        r#"{"msgType":50203,"sid":{},"data":7}"#,
+        r#"{"msgType":50203,"sid":"S","data":{"sid":"inner","msgType":1}}"#,
+        r#"{"sid":"S"}"#,
+    ];
+
+    #[wasm_bindgen_test]
+    fn the_reader_reads_what_the_core_reads() {
+        let r = Reader::new(read_push());
+        for text in CASES {
+            for id in [
+                "",
+                "7",
+                "0",
+                "007",
+                "+7",
+                "abc",
+                "123456789012345",
+                "1234567890123456",
+            ] {
+                assert_eq!(
+                    via_reader(&r, text, id),
+                    via_core(text, id),
+                    "{text} id={id:?}"
+                );
+            }
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_reader_agrees_on_generated_messages() {
+        // Every member the checks read, at random, in every shape JSON has.
+        let shapes = [
+            "null",
+            "true",
+            "0",
+            "-1.5",
+            "50203",
+            "50200",
+            "20100",
+            "\"\"",
+            "\"S-1\"",
+            "[]",
+            "[1]",
+            "{}",
+            "{\"a\":{}}",
+        ];
+        let r = Reader::new(read_push());
+        let seed = std::cell::Cell::new(0x2545_f491_u32);
+        let next = |n: usize| {
+            let mut x = seed.get();
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            seed.set(x);
+            x as usize % n
+        };
+        for _ in 0..2_000 {
+            let pick = |key: &str| -> String {
+                match next(shapes.len() + 1) {
+                    0 => String::new(),
+                    i => format!("\"{key}\":{}", shapes[i - 1]),
+                }
+            };
+            let inner: Vec<String> = ["streams", "url", "from", "newer", "customer"]
+                .iter()
+                .map(|k| pick(k))
+                .filter(|s| !s.is_empty())
+                .collect();
+            let data = match next(4) {
+                0 => String::new(),
+                1 => pick("data"),
+                _ => format!("\"data\":{{{}}}", inner.join(",")),
+            };
+            let members: Vec<String> = [pick("msgType"), pick("sid"), data]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
+            let text = format!("{{{}}}", members.join(","));
+            assert_eq!(via_reader(&r, &text, "1"), via_core(&text, "1"), "{text}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_reader_leaves_long_texts_unparsed() {
+        let r = Reader::new(read_push());
+        let long = format!("{{\"pad\":\"{}\"}}", "x".repeat(MAX_FRAME_CHARS));
+        match r.read(&event(&JsValue::from_str(&long), "9")) {
+            Some((_, Input::PushOversized { id, len })) => {
+                assert_eq!(id.as_deref(), Some("9"));
+                assert_eq!(len, long.len());
+            }
+            other => panic!("{other:?}"),
+        }
+        let (now, input) = r.read(&event(&JsValue::from_f64(3.0), "")).unwrap();
+        assert!(now > 0.0, "the event's timeStamp or the clock");
+        match input {
+            Input::PushRead { id, data, facts } => {
+                assert_eq!(
+                    (id, data.len, facts.bits),
+                    (None, 0, 0),
+                    "not text: not JSON"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

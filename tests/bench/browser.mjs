@@ -203,6 +203,21 @@ function printProfile(profile) {
   for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
     console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(1).padStart(7)} ms  ${name}`);
   }
+  // BENCH_PROFILE_LINES=1: samples per source line (1-based) of the page's own scripts.
+  if (!process.env.BENCH_PROFILE_LINES) return;
+  const lines = new Map();
+  for (const n of profile.nodes) {
+    const file = n.callFrame.url.split('/').pop();
+    if (!file.endsWith('.js')) continue;
+    for (const t of n.positionTicks || []) {
+      const key = `${file}:${t.line}`;
+      lines.set(key, (lines.get(key) || 0) + t.ticks);
+    }
+  }
+  console.log('samples per line (BENCH_PROFILE_LINES):');
+  for (const [key, ticks] of [...lines].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${String(ticks).padStart(6)}  ${key}`);
+  }
 }
 
 /** (c): per round, a new tag (cold HTTP cache), then the same tag again (warm), each in a new tab. */

@@ -262,7 +262,10 @@ impl<V: Value> Agent<V> {
         match input {
             Input::Call { call, method, arg } => self.on_call(call, method, &arg),
             Input::PushOpened => self.on_push_opened(),
-            Input::PushMessage { id, data } => self.on_push_message(id.as_deref(), data),
+            Input::PushMessage { id, data } => self.on_push_message(id.as_deref(), data, None),
+            Input::PushRead { id, data, facts } => {
+                self.on_push_message(id.as_deref(), data, Some(*facts))
+            }
             Input::PushOversized { id, len } => self.on_push_oversized(id.as_deref(), len),
             Input::PushPing => self.last_push_activity = self.now,
             Input::PushDown { status, wrong_type } => self.on_push_down(status, wrong_type),

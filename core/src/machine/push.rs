@@ -5,6 +5,7 @@ use super::{Agent, Call, Ring, Role};
 use crate::codec::PushMsg;
 use crate::consts::{EventType, MsgType, State};
 use crate::error::{ErrorCode, SdkError};
+use crate::facts::PushFacts;
 use crate::value::{obj, Frame, Value};
 use crate::{LogLevel, MAX_FRAME_CHARS};
 
@@ -12,7 +13,13 @@ use crate::{LogLevel, MAX_FRAME_CHARS};
 const MAX_HELD: usize = 64;
 
 impl<V: Value> Agent<V> {
-    pub(crate) fn on_push_message(&mut self, id: Option<&str>, data: Frame<V>) {
+    /// A `message` push; `facts` when the browser's reader read them.
+    pub(crate) fn on_push_message(
+        &mut self,
+        id: Option<&str>,
+        data: Frame<V>,
+        facts: Option<PushFacts<V>>,
+    ) {
         self.last_push_activity = self.now;
         if !self.dedup.first_time(id) {
             if self.logs(LogLevel::Debug) {
@@ -29,7 +36,8 @@ impl<V: Value> Agent<V> {
         if len > MAX_FRAME_CHARS {
             return self.too_large(id, len);
         }
-        match PushMsg::decode(data) {
+        let facts = facts.unwrap_or_else(|| PushFacts::read(data.value));
+        match PushMsg::from_facts(facts) {
             Ok(m) => self.hold_or_dispatch(m),
             Err(e) => self.report(with_id(e, id)),
         }
@@ -50,17 +58,17 @@ impl<V: Value> Agent<V> {
         self.report(with_id(e, id));
     }
 
-    fn unexpected(&mut self, m: &PushMsg<V>) {
+    fn unexpected(&mut self, m: &PushMsg<V>, sid: &str) {
         self.report(
             SdkError::new(
                 ErrorCode::UnexpectedMessage,
                 format!(
                     "push {} for {} does not fit state {}",
-                    m.msg_type, m.sid, self.state
+                    m.msg_type, sid, self.state
                 ),
             )
             .with("msgType", m.msg_type.0 as f64)
-            .with("sid", m.sid.as_str())
+            .with("sid", sid)
             .with("state", self.state.as_str()),
         );
     }
@@ -73,7 +81,7 @@ impl<V: Value> Agent<V> {
         {
             self.log(
                 LogLevel::Debug,
-                format!("push {} for {} held until connected", m.msg_type, m.sid),
+                format!("push {} for {} held until connected", m.msg_type, m.sid()),
             );
             return self.held.push(m);
         }
@@ -89,7 +97,14 @@ impl<V: Value> Agent<V> {
     }
 
     fn dispatch(&mut self, m: PushMsg<V>) {
-        let same = |c: &Call<V>| c.sid == m.sid;
+        let t = m.msg_type;
+        let kind = event_type(t);
+        if matches!(t, MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC) {
+            // In any state, for any session: no need for the sid's text.
+            return self.emit(kind, m.into_payload());
+        }
+        let sid = m.sid();
+        let same = |c: &Call<V>| c.sid == sid;
         let ring = self
             .call
             .as_ref()
@@ -103,10 +118,7 @@ impl<V: Value> Agent<V> {
         let waiting = self.state == State::Wait;
         let busy = self.state == State::Busy;
         let owner = busy && in_call == Some(Role::Owner);
-        let t = m.msg_type;
-        let kind = event_type(t);
         match t {
-            MsgType::VIDEO_REC_SRC | MsgType::IMG_SRC => return self.emit(kind, m.into_payload()),
             MsgType::INCOMING_CALL | MsgType::STAFF_CHANGE_ASK | MsgType::ADDPARTICIPATOR_ASK
                 if self.state == State::Ready =>
             {
@@ -116,7 +128,7 @@ impl<V: Value> Agent<V> {
                     _ => Ring::Add,
                 };
                 let streams = m.data.get("streams").unwrap_or_else(V::null);
-                self.call = Some(Call::ringing(&m.sid, r, streams));
+                self.call = Some(Call::ringing(&sid, r, streams));
                 self.set_state(State::Wait);
             }
             MsgType::STAFF_CHANGE_CALL_BACK_CANCEL if waiting && ring == Some(Ring::Exchange) => {
@@ -171,24 +183,18 @@ impl<V: Value> Agent<V> {
             _ if t.is_hangup() && ((waiting && ring.is_some()) || (busy && in_call.is_some())) => {
                 self.emit(
                     EventType::IncomingCallHangup,
-                    obj([
-                        ("sid", V::string(&m.sid)),
-                        ("msgType", V::number(t.0 as f64)),
-                    ]),
+                    obj([("sid", V::string(&sid)), ("msgType", V::number(t.0 as f64))]),
                 );
                 return self.end_call(busy);
             }
             _ if t.is_hangup()
                 && self.call.is_none()
-                && self.ended_sid.as_deref() == Some(m.sid.as_str()) =>
+                && self.ended_sid.as_deref() == Some(sid.as_str()) =>
             {
                 // The platform confirms the end of the call we just left.
-                return self.log(
-                    LogLevel::Debug,
-                    format!("late {t} for ended call {}", m.sid),
-                );
+                return self.log(LogLevel::Debug, format!("late {t} for ended call {sid}"));
             }
-            _ => return self.unexpected(&m),
+            _ => return self.unexpected(&m, &sid),
         }
         self.emit(kind, m.into_payload());
     }
