@@ -21,13 +21,22 @@
 
   /* @support */
 
+  var WASM_FILE = 'snk_rt_video_pc_bg.wasm';
+  // Set when the SDK cannot run here: UNSUPPORTED_BROWSER (a required API is
+  // missing, or the engine cannot compile the module) or INTERNAL (the wasm
+  // could not be fetched). See support.js.
+  var loadError = unsupported();
+  // The wasm is requested before the rest of this file is evaluated (the tab
+  // layer, the log ring and the glue), and compiled while it streams in:
+  // wasm-bindgen's init takes the response promise.
+  var wasmResponse = loadError ? null : fetch(wasmUrl());
+
   /* @logs */
 
   /* @tabs */
 
   /* @glue */
 
-  var WASM_FILE = 'snk_rt_video_pc_bg.wasm';
   var Consts = deepFreeze(__RTV_CONSTS__);
   var VERSION = __RTV_VERSION__;
   var METHODS = [
@@ -39,10 +48,6 @@
   var COUNTER_NAMES = ['listeners', 'timers', 'eventSources', 'webSockets', 'fetches', 'instances', 'channels', 'lockRequests'];
 
   var Real = null; // the wasm-bindgen class, once the module is instantiated
-  // Set when the SDK cannot run here: UNSUPPORTED_BROWSER (a required API is
-  // missing, or the engine cannot compile the module) or INTERNAL (the wasm
-  // could not be fetched). See support.js.
-  var loadError = unsupported();
   var waiting = []; // facades made before the module was ready
 
   function deepFreeze(o) {
@@ -212,7 +217,7 @@
   RtVideo.ready = handled(
     loadError
       ? Promise.reject(loadError)
-      : wasm_bindgen({ module_or_path: wasmUrl() }).then(
+      : wasm_bindgen({ module_or_path: wasmResponse }).then(
           function () {
             Real = wasm_bindgen.RtVideo;
             var list = waiting;

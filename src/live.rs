@@ -13,12 +13,12 @@
 //! point refuses to run.
 
 use std::cell::RefCell;
-use std::fmt::{self, Write as _};
 use std::panic::PanicHookInfo;
 use std::rc::Rc;
 use std::sync::Once;
 
 use js_sys::{Object, Reflect};
+use rtv_core::text::Decimal;
 use wasm_bindgen::JsValue;
 
 use crate::driver::Driver;
@@ -79,19 +79,21 @@ pub(crate) fn internal_error(msg: &str) -> JsValue {
 pub(crate) const DEAD_MSG: &str = "RtVideo 内部错误，实例已停止 (internal error, instance stopped)";
 
 fn report_panic(info: &PanicHookInfo<'_>) {
-    // Formatted on the stack: the hook must not depend on the allocator,
-    // which may be what failed.
+    // Built on the stack: the hook must not depend on the allocator, which
+    // may be what failed. Piece by piece, as `write!` used to (a cut piece
+    // may be followed by a shorter one that still fits).
     let mut text = StackText {
         buf: [0; 400],
         len: 0,
     };
-    let _ = write!(
-        text,
-        "RtVideo internal error: {}",
-        info.payload_as_str().unwrap_or("panic")
-    );
+    text.push("RtVideo internal error: ");
+    text.push(info.payload_as_str().unwrap_or("panic"));
     if let Some(at) = info.location() {
-        let _ = write!(text, " ({}:{})", at.file(), at.line());
+        text.push(" (");
+        text.push(at.file());
+        text.push(":");
+        text.push(Decimal::new(at.line().into()).as_str());
+        text.push(")");
     }
     web_sys::console::error_1(&JsValue::from_str(text.as_str()));
     let error = internal_error(text.as_str());
@@ -115,10 +117,10 @@ impl StackText {
     fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or("RtVideo internal error")
     }
-}
 
-impl fmt::Write for StackText {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
+    /// Appends as much of `s` as fits (`core::fmt::Write` would link the
+    /// formatting machinery for no gain).
+    fn push(&mut self, s: &str) {
         let room = self.buf.len() - self.len;
         let mut n = s.len().min(room);
         while !s.is_char_boundary(n) {
@@ -126,7 +128,6 @@ impl fmt::Write for StackText {
         }
         self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
         self.len += n;
-        Ok(())
     }
 }
 

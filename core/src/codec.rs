@@ -5,6 +5,7 @@
 use crate::consts::MsgType;
 use crate::error::{ErrorCode, SdkError};
 use crate::facts::{self, PushFacts};
+use crate::txt;
 use crate::value::{Frame, Shape, Value};
 
 /// A well-formed push message.
@@ -26,8 +27,8 @@ fn bad(what: String) -> SdkError {
 fn object_of<V: Value>(frame: Frame<V>, what: &str) -> Result<V, SdkError> {
     match frame.value {
         Some(value) if value.is_obj() => Ok(value),
-        Some(_) => Err(bad(format!("{what} must be an object"))),
-        None => Err(bad(format!("{what} is not JSON"))),
+        Some(_) => Err(bad(txt!(what, " must be an object"))),
+        None => Err(bad(txt!(what, " is not JSON"))),
     }
 }
 
@@ -62,17 +63,23 @@ impl<V: Value> PushMsg<V> {
         if !msg_type.is_known() {
             return Err(SdkError::new(
                 ErrorCode::UnknownMsgType,
-                format!("unknown msgType {}", msg_type.0),
+                txt!("unknown msgType ", msg_type.0),
             )
             .with("msgType", msg_type.0 as f64));
         }
         if !has(facts::SID_OK) {
-            return Err(bad(format!(
-                "push {msg_type}: sid must be a non-empty string"
+            return Err(bad(txt!(
+                "push ",
+                msg_type.label(),
+                ": sid must be a non-empty string"
             )));
         }
         if !data_ok {
-            return Err(bad(format!("push {msg_type}: data must be an object")));
+            return Err(bad(txt!(
+                "push ",
+                msg_type.label(),
+                ": data must be an object"
+            )));
         }
         let (field, bit, what) = match msg_type {
             MsgType::INCOMING_CALL
@@ -91,7 +98,14 @@ impl<V: Value> PushMsg<V> {
             _ => ("", 0, ""),
         };
         if !has(bit) {
-            return Err(bad(format!("push {msg_type}: data.{field} must be {what}")));
+            return Err(bad(txt!(
+                "push ",
+                msg_type.label(),
+                ": data.",
+                field,
+                " must be ",
+                what
+            )));
         }
         // Present whenever `data_ok` (PushFacts::payload).
         let data = f.payload.unwrap_or_else(V::object);
@@ -179,7 +193,7 @@ impl<V: Value> Envelope<V> {
         let badr = |w: &str| {
             SdkError::new(
                 ErrorCode::BadResponse,
-                format!("response is not the {{code,msg,data}} envelope: {w}"),
+                txt!("response is not the {code,msg,data} envelope: ", w),
             )
         };
         let v = match body.value {
@@ -272,10 +286,7 @@ pub fn snapshot_data_url(raw: &str) -> Option<String> {
     if rest.is_empty() {
         return None;
     }
-    Some(format!(
-        "data:{};base64,{rest}",
-        mime.unwrap_or("image/png")
-    ))
+    Some(txt!("data:", mime.unwrap_or("image/png"), ";base64,", rest))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Constructor options (SPEC §1): validation, profiles, defaults.
 
+use crate::txt;
 use crate::value::{Shape, Value};
 
 /// Base URL of the `test` profile.
@@ -93,7 +94,7 @@ pub struct ConfigError {
 fn bad(field: &'static str, why: &str) -> ConfigError {
     ConfigError {
         field,
-        msg: format!("RtVideo: invalid option `{field}`: {why}"),
+        msg: txt!("RtVideo: invalid option `", field, "`: ", why),
     }
 }
 
@@ -125,10 +126,17 @@ fn url<V: Value>(
         return Ok(None);
     };
     if !schemes.iter().any(|s| u.starts_with(s)) || u.len() <= schemes[0].len() {
-        return Err(bad(
-            field,
-            &format!("must be an absolute {} URL", schemes.join("/")),
-        ));
+        // "http:///https://": as `schemes.join("/")` wrote it, without
+        // linking `join` (1 KB of wasm) for one error text.
+        let mut why = String::from("must be an absolute ");
+        for (i, s) in schemes.iter().enumerate() {
+            if i > 0 {
+                why.push('/');
+            }
+            why.push_str(s);
+        }
+        why.push_str(" URL");
+        return Err(bad(field, &why));
     }
     Ok(Some(u))
 }
@@ -194,7 +202,7 @@ impl Config {
         for (field, given, path) in explicit {
             match (given, base) {
                 (Some(u), _) => urls.push(with_slash(u)),
-                (None, Some(b)) => urls.push(format!("{b}{path}")),
+                (None, Some(b)) => urls.push(txt!(b, path)),
                 (None, None) => return Err(bad(field, "is required when no `profile` is given")),
             }
         }
@@ -342,6 +350,23 @@ mod tests {
             cfg(r#"{"systemCode":"S","account":"a","profile":"dev"}"#)
                 .unwrap()
                 .multi_tab
+        );
+    }
+
+    #[test]
+    fn url_errors_list_the_schemes() {
+        let msg = |field: &str, url: &str| {
+            let t =
+                format!(r#"{{"systemCode":"S","account":"a","profile":"dev","{field}":"{url}"}}"#);
+            cfg(&t).unwrap_err().msg
+        };
+        assert_eq!(
+            msg("exeUrl", "http://x"),
+            "RtVideo: invalid option `exeUrl`: must be an absolute ws:///wss:// URL"
+        );
+        assert_eq!(
+            msg("videoServiceUrl", "http://"),
+            "RtVideo: invalid option `videoServiceUrl`: must be an absolute http:///https:// URL"
         );
     }
 

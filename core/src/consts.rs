@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::txt;
+
 /// The agent states (`ServiceFsmState`), wire values in lower case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum State {
@@ -53,6 +55,7 @@ impl State {
     }
 }
 
+/// [`State::as_str`] (for tests; the SDK's texts use `as_str`).
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -174,14 +177,21 @@ impl MsgType {
                 | MsgType::END_SESSION
         )
     }
+
+    /// `NAME(code)`, or `<unknown code>`: how log and error texts name it.
+    pub fn label(self) -> String {
+        match Self::ALL.iter().find(|(_, m)| *m == self) {
+            Some((name, _)) => txt!(name, "(", self.0, ")"),
+            None => txt!("<unknown ", self.0, ">"),
+        }
+    }
 }
 
+/// [`MsgType::label`] (for tests; the SDK's texts call `label` itself, which
+/// keeps `core::fmt` out of the wasm).
 impl fmt::Display for MsgType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match Self::ALL.iter().find(|(_, m)| m == self) {
-            Some((name, _)) => write!(f, "{name}({})", self.0),
-            None => write!(f, "<unknown {}>", self.0),
-        }
+        f.write_str(&self.label())
     }
 }
 
@@ -216,15 +226,15 @@ pub fn http_back_text(code: i64) -> &'static str {
 pub fn consts_js() -> String {
     let mut s = String::from("{\n  VideoEventType: {\n");
     for e in EventType::ALL {
-        s += &format!("    {0}: '{0}',\n", e.as_str());
+        s += &txt!("    ", e.as_str(), ": '", e.as_str(), "',\n");
     }
     s += "    EXE_ERROR: 'EXE_EVENT',\n  },\n  ServiceFsmState: {\n";
     for st in State::ALL {
-        s += &format!("    {}: '{}',\n", st.const_name(), st.as_str());
+        s += &txt!("    ", st.const_name(), ": '", st.as_str(), "',\n");
     }
     s += "  },\n  VideoControlCode: {\n";
     for (name, m) in MsgType::ALL {
-        s += &format!("    {name}: {},\n", m.0);
+        s += &txt!("    ", name, ": ", m.0, ",\n");
     }
     s += "  },\n}";
     s
@@ -246,5 +256,31 @@ mod tests {
         assert!(js.contains("IMAGE: 'IMAGE'"));
         assert!(js.contains("ADDPARTICIPATOR_CANCEL: 20204"));
         assert!(js.contains("DISCONNECTED: 'disconnected'"));
+    }
+
+    #[test]
+    fn labels_read_as_before() {
+        assert_eq!(MsgType::INCOMING_CALL.label(), "INCOMING_CALL(50200)");
+        assert_eq!(MsgType(-3).label(), "<unknown -3>");
+        assert_eq!(MsgType::END_SESSION.to_string(), "END_SESSION(30025)");
+    }
+
+    /// The literal as `format!` built it before `txt!` replaced it.
+    #[test]
+    fn consts_js_reads_as_before() {
+        let mut s = String::from("{\n  VideoEventType: {\n");
+        for e in EventType::ALL {
+            s += &format!("    {0}: '{0}',\n", e.as_str());
+        }
+        s += "    EXE_ERROR: 'EXE_EVENT',\n  },\n  ServiceFsmState: {\n";
+        for st in State::ALL {
+            s += &format!("    {}: '{}',\n", st.const_name(), st.as_str());
+        }
+        s += "  },\n  VideoControlCode: {\n";
+        for (name, m) in MsgType::ALL {
+            s += &format!("    {name}: {},\n", m.0);
+        }
+        s += "  },\n}";
+        assert_eq!(consts_js(), s);
     }
 }

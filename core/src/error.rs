@@ -1,5 +1,6 @@
 //! Stable error codes for the `error` callback and promise rejections.
 
+use crate::txt;
 use crate::value::{obj, Value};
 
 /// A stable error code (the `code` string the page sees).
@@ -212,8 +213,8 @@ impl Rejection {
     /// `CODE: msg`, for logs.
     pub fn describe(&self) -> String {
         match self {
-            Rejection::Local(e) => format!("{}: {}", e.code.as_str(), e.msg),
-            Rejection::Business { code, msg } => format!("{code}: {msg}"),
+            Rejection::Local(e) => txt!(e.code.as_str(), ": ", e.msg),
+            Rejection::Business { code, msg } => txt!(code, ": ", msg),
         }
     }
 

@@ -28,6 +28,7 @@ pub mod error;
 pub mod facts;
 mod machine;
 mod methods;
+pub mod text;
 pub mod trace;
 pub mod value;
 

@@ -7,6 +7,7 @@ use crate::codec::Envelope;
 use crate::consts::{http_back_text, EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
 use crate::methods::{Args, Method};
+use crate::txt;
 use crate::value::{obj, Value};
 use crate::{CallId, HttpOutcome, HttpRequest, Output, ReqId};
 
@@ -124,7 +125,7 @@ impl<V: Value> Agent<V> {
         if !allowed {
             return Err(SdkError::new(
                 ErrorCode::InvalidState,
-                format!("{name}() 不能在当前状态 {} 调用", self.state),
+                txt!(name, "() 不能在当前状态 ", self.state.as_str(), " 调用"),
             )
             .with("state", self.state.as_str()));
         }
@@ -134,7 +135,7 @@ impl<V: Value> Agent<V> {
         if c.sid != sid {
             return Err(SdkError::new(
                 ErrorCode::InvalidArgument,
-                format!("{name}(): sid {sid} 不是当前会话 {}", c.sid),
+                txt!(name, "(): sid ", sid, " 不是当前会话 ", c.sid),
             ));
         }
         let expected = match method {
@@ -146,7 +147,7 @@ impl<V: Value> Agent<V> {
         if expected != args.newer.as_deref() {
             return Err(SdkError::new(
                 ErrorCode::InvalidArgument,
-                format!("{name}(): newer 不是 {}", expected.unwrap_or("-")),
+                txt!(name, "(): newer 不是 ", expected.unwrap_or("-")),
             ));
         }
         Ok(())
@@ -168,7 +169,7 @@ impl<V: Value> Agent<V> {
         ]);
         let debug = self.logs(crate::LogLevel::Debug);
         let mut line = if debug {
-            format!("POST {}", kind.path())
+            txt!("POST ", kind.path())
         } else {
             String::new()
         };
@@ -186,7 +187,7 @@ impl<V: Value> Agent<V> {
         } else {
             &self.cfg.video_url
         };
-        let url = format!("{base}{}", kind.path());
+        let url = txt!(base, kind.path());
         if debug {
             self.log(crate::LogLevel::Debug, line);
         }
@@ -216,16 +217,16 @@ impl<V: Value> Agent<V> {
             }
             HttpOutcome::Response { status, .. } => Err(SdkError::new(
                 ErrorCode::HttpError,
-                format!("{op}: HTTP {status}"),
+                txt!(op, ": HTTP ", status),
             )
             .with("status", status as f64)),
             HttpOutcome::NetworkError(m) => Err(SdkError::new(
                 ErrorCode::HttpError,
-                format!("{op}: 网络错误 {m}"),
+                txt!(op, ": 网络错误 ", m),
             )),
             HttpOutcome::Timeout => Err(SdkError::new(
                 ErrorCode::Timeout,
-                format!("{op}: 请求超时 ({} ms)", self.cfg.http_timeout_ms as u64),
+                txt!(op, ": 请求超时 (", self.cfg.http_timeout_ms as u64, " ms)"),
             )),
         }
         .map_err(|e| e.with("op", op));
@@ -261,7 +262,7 @@ impl<V: Value> Agent<V> {
                 if let Err(r) = result {
                     self.log(
                         crate::LogLevel::Warn,
-                        format!("heartbeat failed: {}", r.describe()),
+                        txt!("heartbeat failed: ", r.describe()),
                     );
                 }
             }

@@ -5,6 +5,7 @@ use super::Agent;
 use crate::codec::{snapshot_data_url, ExeFrame};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
+use crate::txt;
 use crate::value::{obj, Frame, Value};
 use crate::{CallId, LogLevel, Millis, Output};
 
@@ -44,7 +45,7 @@ impl<V: Value> Agent<V> {
             frame.set(k, v);
         }
         if self.logs(LogLevel::Debug) {
-            self.log(LogLevel::Debug, format!("EXE <- {cmd} #{id}"));
+            self.log(LogLevel::Debug, txt!("EXE <- ", cmd, " #", id));
         }
         self.out.push_back(Output::ExeSend(frame));
         self.exe_pending.push(PendingExe {
@@ -148,15 +149,15 @@ impl<V: Value> Agent<V> {
         let Some(i) = self.exe_pending.iter().position(|p| p.id == id) else {
             return self.report(SdkError::new(
                 ErrorCode::UnknownReply,
-                format!("EXE reply to unknown request id {id}"),
+                txt!("EXE reply to unknown request id ", id),
             ));
         };
         let p = self.exe_pending.remove(i);
         let failure = || {
             SdkError::new(
                 ErrorCode::ExeError,
-                format!(
-                    "EXE: {}",
+                txt!(
+                    "EXE: ",
                     if msg.is_empty() {
                         "request failed"
                     } else {
@@ -221,9 +222,12 @@ impl<V: Value> Agent<V> {
     pub(crate) fn exe_too_large(&mut self, len: usize) {
         self.report(SdkError::new(
             ErrorCode::TooLarge,
-            format!(
-                "EXE frame of {len} characters dropped (limit {})",
-                crate::MAX_FRAME_CHARS
+            txt!(
+                "EXE frame of ",
+                len,
+                " characters dropped (limit ",
+                crate::MAX_FRAME_CHARS,
+                ")"
             ),
         ));
     }
@@ -232,14 +236,11 @@ impl<V: Value> Agent<V> {
     fn on_exe_event(&mut self, mut f: V) {
         let event = f.str_of("event").unwrap_or_default();
         if f.get("code").is_none() {
-            f.set(
-                "code",
-                V::string(&format!("EXE_{}", event.to_ascii_uppercase())),
-            );
+            f.set("code", V::string(&txt!("EXE_", event.to_ascii_uppercase())));
         }
         if f.get("msg").is_none() {
             let detail = f.str_of("status").unwrap_or_default();
-            f.set("msg", V::string(format!("{event} {detail}").trim()));
+            f.set("msg", V::string(txt!(event, " ", detail).trim()));
         }
         self.emit(EventType::ExeEvent, f);
     }
@@ -250,9 +251,10 @@ impl<V: Value> Agent<V> {
             return;
         }
         self.out.push_back(Output::CloseExe);
-        self.exe_down(format!(
-            "本地视频客户端 {} ms 内未应答",
-            self.cfg.exe_timeout_ms as u64
+        self.exe_down(txt!(
+            "本地视频客户端 ",
+            self.cfg.exe_timeout_ms as u64,
+            " ms 内未应答"
         ));
     }
 

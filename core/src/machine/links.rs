@@ -7,6 +7,7 @@ use crate::config::{encode_query, LogLevel};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
 use crate::machine::commands::HttpKind;
+use crate::txt;
 use crate::value::{obj, Value};
 use crate::{Millis, Output, ReqId};
 
@@ -93,33 +94,31 @@ impl Sync {
 impl<V: Value> Agent<V> {
     pub(crate) fn open_push(&mut self) {
         let c = &self.cfg;
-        let mut url = format!(
-            "{}subscribe?systemCode={}&account={}",
+        let mut url = txt!(
             c.sse_url,
+            "subscribe?systemCode=",
             encode_query(&c.system_code),
+            "&account=",
             encode_query(&c.account)
         );
         if let Some(t) = &c.token {
-            url += &format!("&token={}", encode_query(t));
+            url += &txt!("&token=", encode_query(t));
         }
         if let Some(id) = self.dedup.resume_id() {
-            url += &format!("&lastEventId={}", encode_query(id));
+            url += &txt!("&lastEventId=", encode_query(id));
         }
         self.push = LinkState::Connecting;
         self.last_push_activity = self.now;
         self.log(
             LogLevel::Info,
-            format!("opening push channel for {}", self.cfg.account),
+            txt!("opening push channel for ", self.cfg.account),
         );
         self.out.push_back(Output::OpenPush { url });
     }
 
     pub(crate) fn open_exe(&mut self) {
         self.exe = LinkState::Connecting;
-        self.log(
-            LogLevel::Info,
-            format!("opening EXE link {}", self.cfg.exe_url),
-        );
+        self.log(LogLevel::Info, txt!("opening EXE link ", self.cfg.exe_url));
         self.out.push_back(Output::OpenExe {
             url: self.cfg.exe_url.clone(),
         });
@@ -145,7 +144,11 @@ impl<V: Value> Agent<V> {
             self.report(
                 SdkError::new(
                     ErrorCode::Auth,
-                    format!("推送通道拒绝了凭证 (HTTP {s}); 请用有效 token 重新创建 RtVideo"),
+                    txt!(
+                        "推送通道拒绝了凭证 (HTTP ",
+                        s,
+                        "); 请用有效 token 重新创建 RtVideo"
+                    ),
                 )
                 .with("status", s as f64),
             );
@@ -166,12 +169,12 @@ impl<V: Value> Agent<V> {
             self.push_lost_reported = true;
             let why = match (status, wrong_type) {
                 (_, true) => "wrong content type".to_string(),
-                (Some(s), _) => format!("HTTP {s}"),
+                (Some(s), _) => txt!("HTTP ", s),
                 (None, _) => "network error".to_string(),
             };
             let mut e = SdkError::new(
                 ErrorCode::PushLinkLost,
-                format!("推送通道断开 ({why}), 正在重连"),
+                txt!("推送通道断开 (", why, "), 正在重连"),
             );
             if let Some(s) = status {
                 e = e.with("status", s as f64);
@@ -191,7 +194,7 @@ impl<V: Value> Agent<V> {
         };
         self.log(
             LogLevel::Info,
-            format!("push channel retry in {} ms", delay.round() as u64),
+            txt!("push channel retry in ", delay.round() as u64, " ms"),
         );
         self.link_dropped();
     }
@@ -200,7 +203,7 @@ impl<V: Value> Agent<V> {
         if self.exe.is_down() {
             return;
         }
-        self.exe_down(format!("本地视频客户端连接断开 (close {code})"));
+        self.exe_down(txt!("本地视频客户端连接断开 (close ", code, ")"));
     }
 
     /// The EXE link is gone (closed, silent, or refused `hello`).
@@ -229,7 +232,7 @@ impl<V: Value> Agent<V> {
         };
         self.log(
             LogLevel::Info,
-            format!("EXE link retry in {} ms", delay.round() as u64),
+            txt!("EXE link retry in ", delay.round() as u64, " ms"),
         );
         self.link_dropped();
     }
@@ -430,7 +433,11 @@ impl<V: Value> Agent<V> {
         self.set_state(State::Disconnected);
         self.report(SdkError::new(
             ErrorCode::Disconnected,
-            format!("连接中断超过 {} ms, 正在自动恢复", self.cfg.grace_ms as u64),
+            txt!(
+                "连接中断超过 ",
+                self.cfg.grace_ms as u64,
+                " ms, 正在自动恢复"
+            ),
         ));
     }
 

@@ -17,6 +17,7 @@ use crate::codec::Dedup;
 use crate::config::{Config, LogLevel};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
+use crate::txt;
 use crate::value::{obj, Value};
 use crate::{CallId, Input, Millis, Output, ReqId};
 
@@ -174,7 +175,7 @@ impl<V: Value> Agent<V> {
             suspended: false,
             push_resumed_at: None,
         };
-        a.log(LogLevel::Info, format!("starting agent {}", a.cfg.account));
+        a.log(LogLevel::Info, txt!("starting agent ", a.cfg.account));
         if let Some(snap) = snapshot {
             a.adopt(snap);
         }
@@ -199,7 +200,9 @@ impl<V: Value> Agent<V> {
     }
 
     /// Why the internal state breaks an invariant of SPEC §3, if it does
-    /// (for property tests; always `None` in a correct build).
+    /// (for property tests; always `None` in a correct build). Its texts
+    /// use `format!` and `Debug`: only tests and tools call it, so none of
+    /// that reaches the wasm.
     #[doc(hidden)]
     pub fn invariant_violation(&self) -> Option<String> {
         let c = self.call.as_ref();
@@ -300,7 +303,7 @@ impl<V: Value> Agent<V> {
     }
 
     pub(crate) fn report(&mut self, e: SdkError) {
-        self.log(LogLevel::Warn, format!("{}: {}", e.code.as_str(), e.msg));
+        self.log(LogLevel::Warn, txt!(e.code.as_str(), ": ", e.msg));
         self.out.push_back(Output::Error(e));
     }
 
@@ -334,7 +337,10 @@ impl<V: Value> Agent<V> {
         }
         let from = self.state;
         self.state = to;
-        self.log(LogLevel::Info, format!("state {from} -> {to}"));
+        self.log(
+            LogLevel::Info,
+            txt!("state ", from.as_str(), " -> ", to.as_str()),
+        );
         self.emit(
             EventType::StateChange,
             obj([

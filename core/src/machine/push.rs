@@ -6,6 +6,7 @@ use crate::codec::PushMsg;
 use crate::consts::{EventType, MsgType, State};
 use crate::error::{ErrorCode, SdkError};
 use crate::facts::PushFacts;
+use crate::txt;
 use crate::value::{obj, Frame, Value};
 use crate::{LogLevel, MAX_FRAME_CHARS};
 
@@ -25,7 +26,7 @@ impl<V: Value> Agent<V> {
             if self.logs(LogLevel::Debug) {
                 self.log(
                     LogLevel::Debug,
-                    format!("push id {} already delivered, dropped", id.unwrap_or("")),
+                    txt!("push id ", id.unwrap_or(""), " already delivered, dropped"),
                 );
             }
             return;
@@ -53,7 +54,13 @@ impl<V: Value> Agent<V> {
     fn too_large(&mut self, id: Option<&str>, len: usize) {
         let e = SdkError::new(
             ErrorCode::TooLarge,
-            format!("push message of {len} characters dropped (limit {MAX_FRAME_CHARS})"),
+            txt!(
+                "push message of ",
+                len,
+                " characters dropped (limit ",
+                MAX_FRAME_CHARS,
+                ")"
+            ),
         );
         self.report(with_id(e, id));
     }
@@ -62,9 +69,13 @@ impl<V: Value> Agent<V> {
         self.report(
             SdkError::new(
                 ErrorCode::UnexpectedMessage,
-                format!(
-                    "push {} for {} does not fit state {}",
-                    m.msg_type, sid, self.state
+                txt!(
+                    "push ",
+                    m.msg_type.label(),
+                    " for ",
+                    sid,
+                    " does not fit state ",
+                    self.state.as_str()
                 ),
             )
             .with("msgType", m.msg_type.0 as f64)
@@ -81,7 +92,13 @@ impl<V: Value> Agent<V> {
         {
             self.log(
                 LogLevel::Debug,
-                format!("push {} for {} held until connected", m.msg_type, m.sid()),
+                txt!(
+                    "push ",
+                    m.msg_type.label(),
+                    " for ",
+                    m.sid(),
+                    " held until connected"
+                ),
             );
             return self.held.push(m);
         }
@@ -192,7 +209,10 @@ impl<V: Value> Agent<V> {
                 && self.ended_sid.as_deref() == Some(sid.as_str()) =>
             {
                 // The platform confirms the end of the call we just left.
-                return self.log(LogLevel::Debug, format!("late {t} for ended call {sid}"));
+                return self.log(
+                    LogLevel::Debug,
+                    txt!("late ", t.label(), " for ended call ", sid),
+                );
             }
             _ => return self.unexpected(&m, &sid),
         }
