@@ -1,6 +1,7 @@
 // `npm run mutants`: mutation testing of the core's decisions with
 // cargo-mutants (crates.io; installed on first use): every mutant of
-// core/src/machine/, codec.rs and backoff.rs must make a native test fail.
+// core/src/machine/, codec.rs, facts.rs, backoff.rs, value.rs, trace.rs and
+// text.rs must make a native test fail.
 // Not part of `npm test` (it takes about an hour on 2 cores).
 //
 //   npm run mutants                      every mutant
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { ROOT, logger, probe, run, runMain } from './lib/proc.mjs';
 
 const log = logger('mutants');
-const FILES = ['core/src/machine/*.rs', 'core/src/codec.rs', 'core/src/backoff.rs', 'core/src/value.rs', 'core/src/trace.rs'];
+const FILES = ['core/src/machine/*.rs', 'core/src/codec.rs', 'core/src/facts.rs', 'core/src/backoff.rs', 'core/src/value.rs', 'core/src/trace.rs', 'core/src/text.rs'];
 
 async function main() {
   if (probe('cargo', ['mutants', '--version']) === null) {

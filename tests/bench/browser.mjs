@@ -28,7 +28,9 @@
 //   node tests/bench/browser.mjs      (after npm run build, cargo build -p rtv-sim)
 // Environment: BENCH_PAGES (5), BENCH_BURSTS per page (5), BENCH_N (20000),
 // BENCH_CALLS per page (6), BENCH_JSON=1 (also print the raw numbers),
-// RTV_CHROMIUM (/usr/bin/chromium).
+// BENCH_PROFILE=1|floor|load (a CPU profile of one SDK burst, one floor burst
+// or the first cold load; BENCH_PROFILE_LINES=1 adds samples per line; build
+// with RTV_NO_MINIFY=1 for readable names), RTV_CHROMIUM (/usr/bin/chromium).
 
 import { createServer } from 'node:http';
 import { existsSync, rmSync } from 'node:fs';
@@ -161,7 +163,8 @@ async function benchPush(run, { rounds, bursts, n }) {
       const wasm = () => (kind === 'sdk' ? page.eval('__wasmBytes()') : null);
       const row = { account, times: [], heap: [await run.heap(page)], wasm: [await wasm()] };
       for (let b = 0; b < bursts; b++) {
-        const profile = process.env.BENCH_PROFILE && kind === (process.env.BENCH_PROFILE === 'floor' ? 'floor' : 'sdk') && i === 0 && b === bursts - 1;
+        const want = process.env.BENCH_PROFILE;
+        const profile = want && want !== 'load' && kind === (want === 'floor' ? 'floor' : 'sdk') && i === 0 && b === bursts - 1;
         if (profile) {
           await page.send('Profiler.enable');
           await page.send('Profiler.setSamplingInterval', { interval: 50 });
@@ -188,8 +191,8 @@ async function benchPush(run, { rounds, bursts, n }) {
   return out;
 }
 
-/** BENCH_PROFILE=1: the functions that took the most self time in one SDK burst (CPU profile). */
-function printProfile(profile) {
+/** BENCH_PROFILE=1 (or =floor, =load): the functions that took the most self time (CPU profile). */
+function printProfile(profile, what = 'one burst') {
   const self = new Map();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const dt = profile.timeDeltas;
@@ -199,7 +202,7 @@ function printProfile(profile) {
     self.set(name, (self.get(name) || 0) + (dt[k] || 0));
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  console.log(`CPU profile of one burst: ${(total / 1000).toFixed(1)} ms sampled; top self time:`);
+  console.log(`CPU profile of ${what}: ${(total / 1000).toFixed(1)} ms sampled; top self time:`);
   for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
     console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(1).padStart(7)} ms  ${name}`);
   }
@@ -230,19 +233,39 @@ async function benchLoad(run, { rounds }) {
     const plain = await run.open(run.url('plain.html', `bench-plain-${i}`, `plain-${process.pid}-${i}`));
     try {
       await run.waitReady(plain);
-      rows.plain.push(await plain.eval('B.marks.ready'));
+      const r = await plain.eval(`({
+        marks: B.marks,
+        session: B.resources('rtv/session/current')[0] || null,
+      })`);
+      rows.plain.push({
+        total: r.marks.ready,
+        start: r.marks.start,
+        linksUp: r.session ? r.session.startTime : NaN,
+      });
     } finally {
       await run.close(plain);
     }
     for (const kind of ['cold', 'warm']) {
-      const page = await run.open(run.url('sdk.html', `bench-load-${kind}-${i}`, tag));
+      // BENCH_PROFILE=load: a CPU profile of the first cold load, from navigation to
+      // `ready` (its times are then not representative).
+      const profile = process.env.BENCH_PROFILE === 'load' && kind === 'cold' && i === 0;
+      const url = run.url('sdk.html', `bench-load-${kind}-${i}`, tag);
+      const page = profile ? await run.browser.newPage() : await run.open(url);
       try {
+        if (profile) {
+          await page.send('Profiler.enable');
+          await page.send('Profiler.setSamplingInterval', { interval: 50 });
+          await page.send('Profiler.start');
+          await page.goto(url);
+        }
         await run.waitReady(page);
+        if (profile) printProfile((await page.send('Profiler.stop')).profile, 'a cold load (navigation → ready)');
         const r = await page.eval(`({
           marks: B.marks,
           doc: performance.getEntriesByType('navigation')[0].responseEnd,
           js: B.resources('snk-rt-video-pc.js')[0] || null,
           wasm: B.resources('snk_rt_video_pc_bg.wasm')[0] || null,
+          session: B.resources('rtv/session/current')[0] || null,
         })`);
         rows[kind].push({
           wasmReady: r.marks.wasmReady,
@@ -255,6 +278,7 @@ async function benchLoad(run, { rounds }) {
           wasmEnd: r.wasm ? r.wasm.responseEnd : NaN,
           jsBytes: r.js ? r.js.transferSize : NaN,
           wasmBytes: r.wasm ? r.wasm.transferSize : NaN,
+          linksUp: r.session ? r.session.startTime : NaN,
         });
       } finally {
         await run.close(page);
@@ -374,15 +398,23 @@ function summarize(push, load, answer, { n }) {
     ['.wasm loaded → RtVideo.ready', (r) => r.wasmReady - r.wasmEnd],
     ['navigation → RtVideo.ready (script + wasm)', (r) => r.wasmReady],
     ['RtVideo.ready → STATE_CHANGE ready (links)', (r) => r.links],
+    ['  of which: push + EXE opened (session/current requested)', (r) => r.linksUp - r.wasmReady],
+    ['  of which: session/current → agent/state ready', (r) => r.total - r.linksUp],
     ['navigation → STATE_CHANGE ready', (r) => r.total],
   ];
   for (const kind of ['cold', 'warm']) {
     for (const [what, f] of loadRows) rows.push([`(c) ${kind}: ${what}, ms`, mst(f1)(stats(load[kind].map(f)))]);
   }
-  rows.push(['(c) plain-JS page, same links: navigation → ready, ms', mst(f1)(stats(load.plain))]);
+  rows.push(['(c) plain-JS page, same links: navigation → ready, ms', mst(f1)(stats(load.plain.map((r) => r.total)))]);
+  rows.push(['(c) plain-JS page: navigation → its script runs, ms', mst(f1)(stats(load.plain.map((r) => r.start)))]);
+  rows.push(['(c) plain-JS page: script → ready (links), ms', mst(f1)(stats(load.plain.map((r) => r.total - r.start)))]);
+  rows.push([
+    '(c) plain-JS page:   of which: push + EXE opened, ms',
+    mst(f1)(stats(load.plain.map((r) => r.linksUp - r.start))),
+  ]);
   rows.push([
     '(c) SDK cold − plain JS: median navigation → ready, ms',
-    f1(median(load.cold.map((r) => r.total)) - median(load.plain)),
+    f1(median(load.cold.map((r) => r.total)) - median(load.plain.map((r) => r.total))),
   ]);
   rows.push(
     ['(d) answer() → POST issued, ms', mst(f2)(stats(answer.map((r) => r.toPost)))],

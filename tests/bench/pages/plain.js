@@ -6,7 +6,7 @@
 (function () {
   'use strict';
   var B = window.B;
-  B.marks = {};
+  B.marks = { start: performance.now() };
   var body = { systemCode: 'BENCH', account: B.account };
   var post = function (url, extra) {
     return fetch(url, {
