@@ -448,6 +448,13 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn a_reader_that_throws_hands_the_message_back() {
+        // The listener then reads the message through the value view.
+        let r = Reader::new(Function::new_no_args("throw new Error('reader')"));
+        assert!(r.read(&event(&JsValue::from_str("{}"), "1")).is_none());
+    }
+
+    #[wasm_bindgen_test]
     fn the_reader_leaves_long_texts_unparsed() {
         let r = Reader::new(read_push());
         let long = format!("{{\"pad\":\"{}\"}}", "x".repeat(MAX_FRAME_CHARS));
