@@ -21,23 +21,14 @@
 /// Something `txt!` can append: a string, or an integer in decimal as `{}`
 /// writes it (`-` before a negative one).
 ///
-/// [`put`](Piece::put) says what a piece appends. `txt!` calls the other two
-/// methods, which give the same text; strings and integers override them so
-/// that a piece costs its call site one call to a shared routine, with the
-/// text so far and the piece's pointer and length (or its number), and the
-/// last piece writes the text where it goes. (A `put` per piece into a
-/// `String::new()` measured about 1.5 KB more wasm over the SDK's few dozen
-/// texts: the empty `String` is set up, and the result copied out, at each.)
+/// Each piece is one call to a shared routine with the text so far, and the
+/// last one hands the text on where it goes. (Appending each piece to a
+/// `String::new()` through `&mut` measured about 1.5 KB more wasm over the
+/// SDK's few dozen texts: the empty `String` is set up, and the result copied
+/// out, at each call site.)
 pub trait Piece {
-    /// Appends `self` to `out`.
-    fn put(&self, out: &mut String);
-
     /// `text` with `self` appended.
-    #[inline(always)]
-    fn then(&self, mut text: String) -> String {
-        self.put(&mut text);
-        text
-    }
+    fn then(&self, text: String) -> String;
 
     /// A text of just `self`.
     #[inline(always)]
@@ -47,11 +38,6 @@ pub trait Piece {
 }
 
 impl Piece for str {
-    #[inline(always)]
-    fn put(&self, out: &mut String) {
-        out.push_str(self);
-    }
-
     #[inline(always)]
     fn then(&self, text: String) -> String {
         then_str(text, self)
@@ -65,11 +51,6 @@ impl Piece for str {
 
 impl Piece for String {
     #[inline(always)]
-    fn put(&self, out: &mut String) {
-        self.as_str().put(out);
-    }
-
-    #[inline(always)]
     fn then(&self, text: String) -> String {
         self.as_str().then(text)
     }
@@ -82,11 +63,6 @@ impl Piece for String {
 
 /// `&str`, `&String`, `&u64`, …: as the value they point to.
 impl<T: Piece + ?Sized> Piece for &T {
-    #[inline(always)]
-    fn put(&self, out: &mut String) {
-        (**self).put(out);
-    }
-
     #[inline(always)]
     fn then(&self, text: String) -> String {
         (**self).then(text)
@@ -118,10 +94,6 @@ fn then_i64(text: String, n: i64) -> String {
 macro_rules! integer_pieces {
     ($then:ident as $wide:ty: $($t:ty),*) => {$(
         impl Piece for $t {
-            fn put(&self, out: &mut String) {
-                *out = $then(std::mem::take(out), *self as $wide);
-            }
-
             #[inline(always)]
             fn then(&self, text: String) -> String {
                 $then(text, *self as $wide)
@@ -205,15 +177,13 @@ mod tests {
     use std::fmt::Display;
 
     /// `p` reads as `{}` writes it through each way in: alone (`start`),
-    /// after and before other pieces (`then`), and appended with `put`.
+    /// after and before other pieces (`then`), by reference.
     fn reads_as_display<P: Piece + Display>(p: P) {
         let shown = p.to_string();
         assert_eq!(txt!(p), shown);
         assert_eq!(txt!("<", p, ">"), format!("<{shown}>"));
         assert_eq!(txt!(&p, "|"), format!("{shown}|"));
-        let mut out = String::from("<");
-        p.put(&mut out);
-        assert_eq!(out, format!("<{shown}"));
+        assert_eq!(p.then("<".to_string()), format!("<{shown}"));
     }
 
     /// 0, the powers of ten and each minus one up to `u64::MAX`'s width, and
