@@ -5,20 +5,9 @@
 // glue's module (`./<name>_bg.js`) to a one- or two-letter name, and the
 // module to `w`, in both files.
 
-const MAGIC = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const IMPORT_SECTION = 2;
+import { MAGIC, sections, uleb } from './wasm-sections.mjs';
 
-function uleb(bytes, pos) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[pos++];
-    if (b === undefined) throw new Error('wasm: truncated LEB128');
-    value += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return [value, pos];
-    shift += 7;
-  }
-}
+const IMPORT_SECTION = 2;
 
 function encodeUleb(n) {
   const out = [];
@@ -82,23 +71,17 @@ const GLUE_MODULE = 'w';
  * (old name → new name, in import order) and the old module name.
  */
 export function shortenImports(bytes) {
-  if (MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('wasm: not a version-1 module');
   const renames = new Map();
   let glueModule = null;
   const names = shortNames();
-  const parts = [Buffer.from(bytes.subarray(0, 8))];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const start = pos;
-    const id = bytes[pos++];
-    let size;
-    [size, pos] = uleb(bytes, pos);
-    const end = pos + size;
-    if (id !== IMPORT_SECTION) {
-      parts.push(Buffer.from(bytes.subarray(start, end)));
-      pos = end;
+  const parts = [Buffer.from(MAGIC)];
+  for (const section of sections(bytes)) {
+    if (section.id !== IMPORT_SECTION) {
+      parts.push(Buffer.from(bytes.subarray(section.start, section.end)));
       continue;
     }
+    const [size, pos] = uleb(bytes, section.start + 1);
+    const end = pos + size;
     let count;
     let p;
     [count, p] = uleb(bytes, pos);
@@ -124,7 +107,6 @@ export function shortenImports(bytes) {
     if (p !== end) throw new Error('wasm: import section length mismatch');
     const content = Buffer.concat(body);
     parts.push(Buffer.from([IMPORT_SECTION]), encodeUleb(content.length), content);
-    pos = end;
   }
   return { bytes: Buffer.concat(parts), renames, glueModule };
 }

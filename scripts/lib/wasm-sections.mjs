@@ -7,10 +7,10 @@
 // reference-types, emits externref glue that engines before Chromium 96
 // cannot run. Dropping the section before wasm-bindgen keeps the glue MVP.
 
-const MAGIC = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+export const MAGIC = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /** Unsigned LEB128 at `pos`; returns [value, next position]. */
-function uleb(bytes, pos) {
+export function uleb(bytes, pos) {
   let value = 0;
   let shift = 0;
   for (;;) {

@@ -44,7 +44,7 @@ impl Ring {
 impl<V: Value> Call<V> {
     fn to_value(&self) -> V {
         obj([
-            ("sid", V::string(&self.sid.clone())),
+            ("sid", V::string(&self.sid)),
             (
                 "ring",
                 self.ring
