@@ -10,7 +10,9 @@
 // Why a facade: pages written for the JS package call `new RtVideo(...)` from
 // `<body onload>`, which may run before the wasm is compiled. Until then the
 // constructor returns a facade with every method; its calls are queued and run
-// on the real instance as soon as it exists. Once the wasm is ready,
+// on the real instance as soon as it exists. Meanwhile the facade opens the
+// push channel and the EXE socket (early.js, D70), which the real instance
+// takes over if the core asks for the same URLs. Once the wasm is ready,
 // `new RtVideo(...)` builds the real instance directly (and throws on bad
 // options, naming the field, like the ESM build).
 //
@@ -34,6 +36,8 @@
   /* @logs */
 
   /* @tabs */
+
+  /* @early */
 
   /* @glue */
 
@@ -79,6 +83,7 @@
     this._queue = []; // [{name, args, resolve, reject}]
     this._ended = null; // the error that ended it before a real instance existed
     this._completed = false;
+    this._early = null; // links opened before the wasm is ready (early.js)
   }
 
   Facade.prototype.state = function () {
@@ -129,9 +134,12 @@
   /** The wasm is ready: make the real instance and replay the queued calls. */
   Facade.prototype._start = function () {
     if (this._completed) return;
+    var early = this._early;
+    this._early = null;
     try {
-      this._real = new RtVideoTab(Real, this._options, this._observer, { version: VERSION });
+      this._real = new RtVideoTab(Real, this._options, this._observer, { version: VERSION, early: early });
     } catch (e) {
+      if (early) early.end();
       var msg = e && e.message ? String(e.message) : String(e);
       this._end(sdkError('CONFIG', msg), true);
       return;
@@ -147,6 +155,8 @@
 
   /** Ends a facade without a real instance: `error` (if reported), then `complete()` once. */
   Facade.prototype._end = function (err, report) {
+    if (this._early) this._early.end();
+    this._early = null;
     this._ended = err;
     this._completed = true;
     var queue = this._queue;
@@ -177,6 +187,11 @@
       });
     } else {
       waiting.push(facade);
+      try {
+        facade._early = earlyLinks(options);
+      } catch (e) {
+        facade._early = null; // an engine without what early.js uses: open them later
+      }
     }
     return facade;
   }
@@ -192,12 +207,18 @@
 
   /** Live SDK resources on the page (all zero before the wasm is loaded). */
   RtVideo.debugCounters = function () {
-    if (Real) return tabDebugCounters(Real.debugCounters());
-    var zero = {};
-    COUNTER_NAMES.forEach(function (k) {
-      zero[k] = 0;
-    });
-    return zero;
+    var c = {};
+    if (Real) {
+      c = tabDebugCounters(Real.debugCounters());
+    } else {
+      COUNTER_NAMES.forEach(function (k) {
+        c[k] = tabCounters[k] || 0;
+      });
+    }
+    // Early links not (yet) handed to a wasm instance.
+    c.eventSources += earlyCounters.eventSources;
+    c.webSockets += earlyCounters.webSockets;
+    return c;
   };
 
   function failAll(err) {

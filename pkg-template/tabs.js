@@ -122,7 +122,10 @@ function tabHandled(p) {
 
 /** The public instance: a leader, a follower, or (multiTab: false / no channel) alone. */
 class RtVideoTab {
-  /** `meta`: `{version}` of the package. */
+  /**
+   * `meta`: `{version}` of the package, and in the script-tag build `early`:
+   * the links its loader opened before the wasm was ready (early.js).
+   */
   constructor(Real, options, observer, meta) {
     // Throws like the wasm constructor (naming the field) before anything starts.
     var info = Real.__validate(options, observer);
@@ -165,6 +168,11 @@ class RtVideoTab {
     document.addEventListener('freeze', this._onHide);
     document.addEventListener('resume', this._onShow);
     this._logs.add('info', 'RtVideo ' + this._version + ' for ' + info.key + (this._solo ? ' (one instance per page)' : ''));
+    // Links opened before the wasm was ready: used only by a tab that leads
+    // at once (it holds the group's lock, or runs alone), else closed.
+    var early = meta && meta.early;
+    this._early = early && early.group === this._name ? early : null;
+    if (early && !this._early) early.end();
     this._join();
   }
 
@@ -312,6 +320,22 @@ class RtVideoTab {
     this._channel.onmessage = function (ev) {
       self._onMessage(ev.data);
     };
+    if (this._locks && this._early && this._early.locking) {
+      // The loader requested the group's lock for this tab already (and may
+      // hold it): take that request over instead of making another.
+      this._lockAbort = this._early.abort;
+      var mine = this._lockAbort;
+      this._early.lock(function (release) {
+        if (self._lockAbort !== mine || self._role === 'ended' || self._role === 'hidden') {
+          release();
+          return;
+        }
+        self._release = release;
+        self._lead();
+      });
+      this._post({ t: 'hello', from: this._id });
+      return;
+    }
     if (this._locks) {
       var ac = typeof AbortController !== 'undefined' ? new AbortController() : null;
       this._lockAbort = ac;
@@ -341,6 +365,8 @@ class RtVideoTab {
 
   /** Leaves the group: no channel, no lock, no timer. */
   _leave() {
+    if (this._early) this._early.end();
+    this._early = null;
     if (this._timer) clearTimeout(this._timer);
     this._timer = null;
     if (this._release) this._release();
@@ -373,6 +399,8 @@ class RtVideoTab {
     var self = this;
     var snap = this._snap;
     this._snap = null;
+    var early = this._early;
+    this._early = null;
     this._role = 'leader';
     this._leader = this._id;
     this._logs.add('info', snap ? 'this tab leads now (took over)' : 'this tab leads');
@@ -386,6 +414,7 @@ class RtVideoTab {
         self._leaderEvent({ type: type, data: data });
       },
       __read: readPush,
+      __early: early ? early.take : undefined,
       error: function (err) {
         if (self._quiet) return;
         if (!self._ending && !self._alone()) self._post({ t: 'err', err: tabPlain(err) });
@@ -399,7 +428,11 @@ class RtVideoTab {
         self._leaderComplete();
       },
     };
-    this._real = new this._Real(this._options, inner, snap || undefined);
+    try {
+      this._real = new this._Real(this._options, inner, snap || undefined);
+    } finally {
+      if (early) early.end(); // what the instance did not take
+    }
     this._post({ t: 'leader', from: this._id, born: this._born });
     if (!this._locks) this._tick(TAB_BEAT_MS);
     // Calls made while no leader was known run here now; calls already sent

@@ -157,7 +157,7 @@ async function assemble(consts, version, hash) {
   write('package.json', files.packageJson(version));
   write('README.md', files.readme(version));
   const glue = readFileSync(path.join(glueDir, `${files.OUT_NAME}.js`), 'utf8');
-  write(`dist/${files.DIST_SCRIPT}`, await minifyScript(files.distScript(glue, consts.js, version)));
+  write(`dist/${files.DIST_SCRIPT}`, await minifyScript(files.distScript(glue, consts.js, version, consts.links)));
   rmSync(glueDir, { recursive: true });
   write(STAMP, `${hash}\n`);
 }
@@ -188,8 +188,8 @@ export async function build({ quiet = false } = {}) {
   await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'snk-rt-video-pc']);
   const constsJson = await capture('cargo', ['run', '-q', '-p', 'rtv-core', '--example', 'gen_consts']);
   const consts = JSON.parse(constsJson);
-  if (typeof consts.js !== 'string' || typeof consts.dts !== 'string' || typeof consts.errorCodes !== 'string') {
-    throw new Error('gen_consts printed no {"js", "dts", "errorCodes"} object');
+  if (typeof consts.js !== 'string' || typeof consts.dts !== 'string' || typeof consts.errorCodes !== 'string' || !consts.links) {
+    throw new Error('gen_consts printed no {"js", "dts", "errorCodes", "links"} object');
   }
   const bindgenVersion = (await capture('wasm-bindgen', ['--version'])).trim();
   const version = files.workspaceVersion();

@@ -45,6 +45,10 @@ pub(crate) struct Observer {
     /// Internal (pkg-template/tabs.js): `__read(text, ev, facts)`, the
     /// push reader (src/web/sse.rs `Reader`).
     pub read: Option<Function>,
+    /// Internal (pkg-template/early.js, script-tag build): `__early(kind,
+    /// url)`, the link the loader opened before the wasm was ready, if it
+    /// was opened on `url` (src/web/mod.rs `early`).
+    pub early: Option<Function>,
 }
 
 /// One `RtVideo` instance behind its JS handle.
@@ -321,7 +325,12 @@ impl Driver {
             }
             Output::OpenPush { url } => {
                 drop(self.with_inner(|i| i.push.take()));
-                match PushLink::open(&url, &self.sink(), self.observer.read.clone()) {
+                match PushLink::open(
+                    &url,
+                    &self.sink(),
+                    self.observer.read.clone(),
+                    self.observer.early.as_ref(),
+                ) {
                     Ok(link) => {
                         let _ = self.with_inner(|i| i.push = Some(link));
                     }
@@ -334,7 +343,7 @@ impl Driver {
             Output::ClosePush => drop(self.with_inner(|i| i.push.take())),
             Output::OpenExe { url } => {
                 drop(self.with_inner(|i| i.exe.take()));
-                match ExeLink::open(&url, &self.sink()) {
+                match ExeLink::open(&url, &self.sink(), self.observer.early.as_ref()) {
                     Ok(link) => {
                         let _ = self.with_inner(|i| i.exe = Some(link));
                     }

@@ -1,6 +1,7 @@
 //! Prints `RtVideo.Consts` for the package build as one JSON object:
 //! `{"js": "<object literal>", "dts": "<TypeScript type literal>",
-//! "errorCodes": "<TypeScript union of the error codes>"}`.
+//! "errorCodes": "<TypeScript union of the error codes>", "links": {dev, test,
+//! push, exe}}` (the last for pkg-template/early.js).
 //!
 //! Run by `scripts/build.mjs` (`cargo run -q -p rtv-core --example gen_consts`).
 //! The JavaScript literal is `rtv_core::consts::consts_js()` verbatim; the
@@ -9,6 +10,7 @@
 //! `State::ALL`, `MsgType::ALL`) so that a table entry missing from the
 //! literal stops the build instead of shipping a wrong package.
 
+use rtv_core::config::{DEFAULT_EXE_URL, DEV_BASE, PUSH_PATH, TEST_BASE};
 use rtv_core::consts::consts_js;
 use rtv_core::error::ErrorCode;
 use rtv_core::{EventType, MsgType, State};
@@ -130,6 +132,14 @@ fn main() {
             "js": js,
             "dts": dts,
             "errorCodes": error_codes.concat(),
+            // What the script-tag loader needs to open the links before the
+            // wasm is ready (pkg-template/early.js); the core checks its guess.
+            "links": {
+                "dev": DEV_BASE,
+                "test": TEST_BASE,
+                "push": PUSH_PATH,
+                "exe": DEFAULT_EXE_URL,
+            },
         })
     );
 }

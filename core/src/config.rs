@@ -9,6 +9,12 @@ pub const TEST_BASE: &str = "https://proxytest.sinosafe.com.cn/zzlp01/";
 pub const DEV_BASE: &str = "http://127.0.0.1:8686/";
 /// Default EXE WebSocket URL.
 pub const DEFAULT_EXE_URL: &str = "ws://127.0.0.1:18686/rtv";
+/// The push service's path below a `profile`'s base URL.
+pub const PUSH_PATH: &str = "push-client/";
+/// The video service's path below a `profile`'s base URL.
+pub const VIDEO_PATH: &str = "rtv/";
+/// The dispatch/state service's path below a `profile`'s base URL.
+pub const STATE_PATH: &str = "dispatch/";
 
 /// How much the SDK writes to the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -186,16 +192,16 @@ impl Config {
         };
         let http = ["http://", "https://"];
         let explicit = [
+            ("sseServerUrl", url(o, "sseServerUrl", &http)?, PUSH_PATH),
             (
-                "sseServerUrl",
-                url(o, "sseServerUrl", &http)?,
-                "push-client/",
+                "videoServiceUrl",
+                url(o, "videoServiceUrl", &http)?,
+                VIDEO_PATH,
             ),
-            ("videoServiceUrl", url(o, "videoServiceUrl", &http)?, "rtv/"),
             (
                 "stateServiceUrl",
                 url(o, "stateServiceUrl", &http)?,
-                "dispatch/",
+                STATE_PATH,
             ),
         ];
         let mut urls = Vec::with_capacity(3);

@@ -124,7 +124,7 @@ export function readme(version) {
  * `let wasm_bindgen = (function(exports) {`, a block-scoped name, so inside
  * the IIFE it stays private.
  */
-export function distScript(glue, constsLiteral, version) {
+export function distScript(glue, constsLiteral, version, links) {
   if (!/^let wasm_bindgen = /m.test(glue)) {
     throw new Error('the no-modules glue no longer declares `let wasm_bindgen`; update pkg-template/loader.js');
   }
@@ -152,9 +152,15 @@ export function distScript(glue, constsLiteral, version) {
       .split('\n')
       .map((l) => (l ? `  ${l}` : l))
       .join('\n'),
+    '  /* @early */': template('early.js')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l))
+      .join('\n'),
     '  /* @glue */': `  // ---- wasm-bindgen no-modules glue ----\n${indented}\n  // ---- end of glue ----`,
     __RTV_CONSTS__: constsLiteral.replace(/\n/g, '\n  '),
     __RTV_VERSION__: JSON.stringify(version),
+    __RTV_LINKS__: JSON.stringify(links),
   });
   return `/*! snk-rt-video-pc ${version} (script-tag build) | MIT */\n${body}`;
 }

@@ -332,6 +332,7 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
             log: None,
             event: None,
             read: None,
+            early: None,
         });
     }
     if !observer.is_object() {
@@ -357,6 +358,7 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
     let log = member("__log")?;
     let event = member("__event")?;
     let read = member("__read")?;
+    let early = member("__early")?;
     Ok(Observer {
         this: observer,
         next,
@@ -365,5 +367,6 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
         log,
         event,
         read,
+        early,
     })
 }

@@ -1,6 +1,6 @@
 //! `ExeLink`: the WebSocket to the local video client (the EXE).
 
-use js_sys::{JsString, Reflect};
+use js_sys::{Function, JsString, Reflect};
 use rtv_core::MAX_FRAME_CHARS;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -20,8 +20,16 @@ pub(crate) struct ExeLink {
 
 impl ExeLink {
     /// Connects to `url`. `error` is not listened to: `close` always follows.
-    pub(crate) fn open<S: Inputs>(url: &str, sink: &S) -> Result<ExeLink, ()> {
-        let socket = WebSocket::new(url).map_err(|_| ())?;
+    /// `early`: see [`super::early`].
+    pub(crate) fn open<S: Inputs>(
+        url: &str,
+        sink: &S,
+        early: Option<&Function>,
+    ) -> Result<ExeLink, ()> {
+        let socket = match super::early(early, "exe", url) {
+            Some(adopted) => adopted.unchecked_into(),
+            None => WebSocket::new(url).map_err(|_| ())?,
+        };
         let target = socket.as_ref();
         let listeners = vec![
             EventListener::new(target, "open", {

@@ -5,7 +5,9 @@
 //! [`Inputs`] they are given (the driver's `Sink` implements it), as gloo's
 //! wrappers hand events to a callback.
 
+use js_sys::Function;
 use rtv_core::ReqId;
+use wasm_bindgen::JsValue;
 
 pub(crate) use value::Js;
 
@@ -23,6 +25,21 @@ pub(crate) trait Inputs: Clone + 'static {
     fn send_at(&self, now: f64, input: Input);
     /// HTTP request `id` finished (reported once).
     fn http_done(&self, id: ReqId, outcome: HttpOutcome);
+}
+
+/// The link of `kind` (`"push"` | `"exe"`) that the script-tag loader opened
+/// before the wasm was ready (pkg-template/early.js), if it was opened on
+/// exactly `url`; its events so far are dispatched to it again right after
+/// the caller's listeners are on (in a microtask). `None`: open a new one.
+fn early(take: Option<&Function>, kind: &str, url: &str) -> Option<JsValue> {
+    let link = take?
+        .call2(
+            &JsValue::UNDEFINED,
+            &JsValue::from_str(kind),
+            &JsValue::from_str(url),
+        )
+        .ok()?;
+    link.is_object().then_some(link)
 }
 
 pub(crate) mod counters;

@@ -57,8 +57,12 @@ impl PushLink {
         url: &str,
         sink: &S,
         reader: Option<Function>,
+        early: Option<&Function>,
     ) -> Result<PushLink, ()> {
-        let source = EventSource::new(url).map_err(|_| ())?;
+        let source = match super::early(early, "push", url) {
+            Some(adopted) => adopted.unchecked_into(),
+            None => EventSource::new(url).map_err(|_| ())?,
+        };
         let shared = Rc::new(Shared {
             source: source.clone(),
             url: url.to_string(),

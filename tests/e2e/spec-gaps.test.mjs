@@ -11,10 +11,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, PKG_DIR, waitFor } from './support/sim.mjs';
+import { PKG_DIR, waitFor } from './support/sim.mjs';
+import { startStatic } from './support/static.mjs';
 import { fastOptions } from './support/harness.mjs';
 import { faultSuite, logged, placeCall } from './support/faults.mjs';
 
@@ -344,53 +344,12 @@ test('RtVideo.Consts and RtVideo.version of the script-tag and the npm build mat
 
 // ---------------------------------------------------------------- §1 script-tag build while loading
 
-/**
- * A static server (pages + pkg/, like support/static.mjs) that holds every
- * `.wasm` response until `release()`: the script-tag build then surely
- * takes its facade path.
- */
-async function startGatedStatic() {
-  let open;
-  const gate = new Promise((r) => (open = r));
-  let wasmAsked = 0;
-  const server = createServer(async (req, res) => {
-    const { pathname } = new URL(req.url, 'http://x');
-    const base = pathname.startsWith('/pkg/') ? PKG_DIR : path.join(ROOT, 'tests', 'e2e', 'pages');
-    const rel = pathname.startsWith('/pkg/') ? pathname.slice(5) : pathname.slice(1);
-    const file = path.resolve(base, `.${path.posix.normalize(`/${decodeURIComponent(rel)}`)}`);
-    try {
-      if (!file.startsWith(base + path.sep)) throw new Error('outside');
-      const body = await readFile(file);
-      const ext = path.extname(file);
-      const type = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' }[ext] || 'application/octet-stream';
-      if (ext === '.wasm') {
-        wasmAsked++;
-        await gate;
-      }
-      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    wasmAsked: () => wasmAsked,
-    release: () => open(),
-    async stop() {
-      open();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
 let gated = null;
 before(async () => {
-  gated = await startGatedStatic();
+  // Holds every `.wasm` response until release(): the script-tag build then
+  // surely takes its facade path.
+  gated = await startStatic();
+  gated.hold();
 });
 after(async () => {
   await gated?.stop();

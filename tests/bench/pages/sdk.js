@@ -1,6 +1,5 @@
-// The SDK page: once RtVideo.ready resolves, one RtVideo for B.account on the
-// simulator; every VIDEOTAPE / IMAGE event goes to B.sink, the other events
-// are recorded. Marks (performance.now(), ms since navigation): wasmReady
+// The SDK page: one RtVideo for B.account on the simulator, made at once;
+// every VIDEOTAPE / IMAGE event goes to B.sink, the other events are recorded. Marks (performance.now(), ms since navigation): wasmReady
 // (RtVideo.ready resolved), ready (first STATE_CHANGE ready), busy.
 (function () {
   'use strict';
@@ -70,20 +69,22 @@
     });
   };
 
+  // Constructed at once, as pages of the JS package do (a facade until the
+  // wasm is ready: its links open meanwhile, pkg-template/early.js).
+  B.rtv = new RtVideo(
+    {
+      systemCode: 'BENCH',
+      account: B.account,
+      sseServerUrl: B.sim + 'push-client/',
+      videoServiceUrl: B.sim + 'rtv/',
+      stateServiceUrl: B.sim + 'dispatch/',
+      exeUrl: B.exe,
+      logLevel: 'silent',
+    },
+    observer,
+  );
   RtVideo.ready.then(function () {
     B.marks.wasmReady = performance.now();
-    B.rtv = new RtVideo(
-      {
-        systemCode: 'BENCH',
-        account: B.account,
-        sseServerUrl: B.sim + 'push-client/',
-        videoServiceUrl: B.sim + 'rtv/',
-        stateServiceUrl: B.sim + 'dispatch/',
-        exeUrl: B.exe,
-        logLevel: 'silent',
-      },
-      observer,
-    );
   }, function (e) {
     B.loadError = String((e && e.code) || e);
   });

@@ -29,9 +29,15 @@ function resolveUnder(base, rel) {
 
 /**
  * Starts the server. `csp`: a Content-Security-Policy value sent with every
- * HTML response (none when absent). Resolves to `{ url, stop() }`; `url` ends with `/`.
+ * HTML response (none when absent). Resolves to `{ url, stop(), hold(),
+ * release(), wasmAsked() }`; `url` ends with `/`. After `hold()`, every
+ * `.wasm` response waits until `release()` (a script-tag page then surely
+ * runs its facade while the wasm loads).
  */
 export async function startStatic({ csp } = {}) {
+  let gate = null; // a promise while .wasm responses are held
+  let open = () => {};
+  let wasmAsked = 0;
   const server = createServer(async (req, res) => {
     const { pathname } = new URL(req.url, 'http://x');
     const file = pathname.startsWith('/pkg/')
@@ -41,6 +47,10 @@ export async function startStatic({ csp } = {}) {
       if (!file) throw new Error('outside');
       const body = await readFile(file);
       const type = TYPES[path.extname(file)] || 'application/octet-stream';
+      if (path.extname(file) === '.wasm') {
+        wasmAsked += 1;
+        await gate;
+      }
       // no-cache, not no-store: a no-store page is never kept in the back/forward cache.
       const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache' };
       if (csp && type.startsWith('text/html')) headers['Content-Security-Policy'] = csp;
@@ -57,7 +67,16 @@ export async function startStatic({ csp } = {}) {
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}/`,
+    wasmAsked: () => wasmAsked,
+    hold() {
+      if (!gate) gate = new Promise((r) => (open = r));
+    },
+    release() {
+      gate = null;
+      open();
+    },
     async stop() {
+      open();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
