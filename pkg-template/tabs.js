@@ -27,10 +27,12 @@ var tabCounters = { channels: 0, lockRequests: 0 };
 // (docs/DECISIONS.md D66) The wasm side calls it once per
 // `message` event instead of reading the parsed message member by member
 // across the boundary. It parses `text` and reports what the core's checks
-// need in `f` (a Float64Array): f[0] the bits of core/src/facts.rs, f[1]
-// msgType, f[2] the event id (-1 none, -2 not a short decimal: read by the
-// caller), f[3] the text's length, f[5] the event's timeStamp; f[4] is the
-// length limit (longer texts are not parsed). Returns the event payload: `data` (a new {} when absent or
+// need in `f`, six numbers in wasm memory (`st`: {m: the wasm memory, p: the
+// address, f: their Float64Array view, remade when the memory grew, n: the
+// length limit: longer texts are not parsed}): f[0] the bits of
+// core/src/facts.rs, f[1] msgType, f[2] the event id (-1 none, -2 not a
+// short decimal: read by the caller), f[3] the text's length, f[5] the
+// event's timeStamp. Returns the event payload: `data` (a new {} when absent or
 // null) with the message's sid and msgType set on it, or undefined when the
 // message is not an object or its data is not one. It only reads: every
 // check and every decision stays in the core, and the browser unit tests
@@ -41,14 +43,16 @@ function isPlainObject(x) {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
-function readPush(text, ev, f) {
+function readPush(text, ev, st) {
+  var f = st.f;
+  if (f === null || f.buffer !== st.m.buffer) f = st.f = new Float64Array(st.m.buffer, st.p, 6);
   var id = ev.lastEventId;
   f[2] = id === '' ? -1 : PUSH_ID.test(id) ? +id : -2;
   f[5] = ev.timeStamp;
   f[0] = 0;
   f[1] = 0;
   f[3] = typeof text === 'string' ? text.length : 0;
-  if (f[3] > f[4] || typeof text !== 'string') return undefined;
+  if (f[3] > st.n || typeof text !== 'string') return undefined;
   var v;
   try {
     v = JSON.parse(text);

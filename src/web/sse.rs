@@ -5,10 +5,10 @@
 //! an outage, so on `error` the link closes the EventSource at once and probes
 //! the same URL with `fetch` to learn the status and content type.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Float64Array, Function, JsString};
+use js_sys::{Function, JsString, Object, Reflect};
 use rtv_core::facts::PushFacts;
 use rtv_core::{txt, Frame, MAX_FRAME_CHARS};
 use wasm_bindgen::{JsCast, JsValue};
@@ -138,19 +138,39 @@ fn message_input(ev: &MessageEvent) -> Input {
 /// parses `text` and returns the event payload (or `undefined`), with
 /// `f[0]` = the facts' bits, `f[1]` = `msgType`, `f[2]` = the id (`-1`:
 /// none, `-2`: not a short decimal number, read here), `f[3]` = the text's
-/// length, `f[5]` = the event's `timeStamp`; `f[4]` is the length limit
-/// (the text is not parsed above it).
-/// One call into JS and one copy out, instead of one call per member read.
+/// length, `f[5]` = the event's `timeStamp` (`f[4]` is unused); texts
+/// longer than the limit are not parsed.
+/// One call into JS, instead of one call per member read. `f` is a view of
+/// `facts` in wasm memory: the reader writes there and Rust reads it without
+/// a copy across the boundary. The reader gets it as `{m: the memory, p: the
+/// address, f: the view or null, n: the length limit}` and makes the view
+/// again whenever the memory has grown (its buffer is then a new one).
 struct Reader {
     read: Function,
-    facts: Float64Array,
+    shared: Object,
+    /// Written by the reader through its view: `Cell`s, since they change
+    /// behind Rust's back (their address went out as a number, so the
+    /// compiler must assume the call into JS may write them).
+    facts: Box<[Cell<f64>; 6]>,
 }
 
 impl Reader {
     fn new(read: Function) -> Reader {
-        let facts = Float64Array::new_with_length(6);
-        facts.set_index(4, MAX_FRAME_CHARS as f64);
-        Reader { read, facts }
+        let facts: Box<[Cell<f64>; 6]> = Box::default();
+        let shared = Object::new();
+        set(&shared, "m", &wasm_bindgen::memory());
+        set(
+            &shared,
+            "p",
+            &JsValue::from_f64(facts.as_ptr() as usize as f64),
+        );
+        set(&shared, "f", &JsValue::NULL);
+        set(&shared, "n", &JsValue::from_f64(MAX_FRAME_CHARS as f64));
+        Reader {
+            read,
+            shared,
+            facts,
+        }
     }
 
     /// The message as input, and when it arrived; `None` if the reader
@@ -159,10 +179,9 @@ impl Reader {
         let text = ev.data();
         let payload = self
             .read
-            .call3(&JsValue::UNDEFINED, &text, ev, &self.facts)
+            .call3(&JsValue::UNDEFINED, &text, ev, &self.shared)
             .ok()?;
-        let mut f = [0.0; 6];
-        self.facts.copy_to(&mut f);
+        let f = self.facts.each_ref().map(Cell::get);
         let id = if f[2] >= 0.0 {
             Some(txt!(f[2] as u64))
         } else if f[2] == -2.0 {
@@ -197,6 +216,10 @@ impl Reader {
         };
         Some((now, input))
     }
+}
+
+fn set(o: &Object, key: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(key), v);
 }
 
 fn on_error<S: Inputs>(weak: &Weak<Shared>, sink: &S) {
@@ -448,6 +471,24 @@ mod tests {
                 .collect();
             let text = format!("{{{}}}", members.join(","));
             assert_eq!(via_reader(&r, &text, "1"), via_core(&text, "1"), "{text}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_reader_still_reports_after_wasm_memory_grew() {
+        // Growing the memory detaches the buffer the reader's view was on:
+        // the reader must make a new view, or its facts would go nowhere.
+        // Each message differs from the one before, so stale facts show.
+        let r = Reader::new(read_push());
+        let texts = [
+            r#"{"msgType":50203,"sid":"S-1","data":{"url":"u"}}"#,
+            r#"{"msgType":20100,"sid":"S-2","data":{"from":"a"}}"#,
+        ];
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        for i in 0..4 {
+            let (text, id) = (texts[i % 2], ["7", "x"][i % 2]);
+            assert_eq!(via_reader(&r, text, id), via_core(text, id), "{text}");
+            memory.grow(1);
         }
     }
 
