@@ -28,6 +28,7 @@
 //   node tests/bench/browser.mjs      (after npm run build, cargo build -p rtv-sim)
 // Environment: BENCH_PAGES (5), BENCH_BURSTS per page (5), BENCH_N (20000),
 // BENCH_CALLS per page (6), BENCH_JSON=1 (also print the raw numbers),
+// BENCH_WASM_DELAY (ms the page server holds each .wasm response, 0),
 // BENCH_PROFILE=1|floor|load (a CPU profile of one SDK burst, one floor burst
 // or the first cold load; BENCH_PROFILE_LINES=1 adds samples per line; build
 // with RTV_NO_MINIFY=1 for readable names), RTV_CHROMIUM (/usr/bin/chromium).
@@ -44,6 +45,7 @@ import { startSim, simBinary } from '../../scripts/lib/sim.mjs';
 const PAGES_DIR = path.join(ROOT, 'tests', 'bench', 'pages');
 const PKG_DIR = path.join(ROOT, 'pkg');
 const CHROMIUM = process.env.RTV_CHROMIUM || '/usr/bin/chromium';
+const WASM_DELAY = Number(process.env.BENCH_WASM_DELAY || 0);
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -64,6 +66,9 @@ async function startPages() {
     try {
       if (!file) throw new Error('no such file');
       const body = await readFile(file);
+      // BENCH_WASM_DELAY=ms: the .wasm arrives that much later, as from a
+      // server farther away than localhost (the agent's intranet).
+      if (file.endsWith('.wasm') && WASM_DELAY > 0) await sleep(WASM_DELAY);
       res.writeHead(200, {
         'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
         'Cache-Control': 'max-age=3600',
