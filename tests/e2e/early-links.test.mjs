@@ -54,6 +54,14 @@ async function openEarly(options, { hold = true } = {}) {
   };
 }
 
+/** A harness tab of the same origin whose instance leads the agent's tab group. */
+async function openLeader(options) {
+  const leader = await Harness.open(env.browser.context, env.server);
+  env.pages.push(leader);
+  await leader.waitState(await leader.make(options), 'ready');
+  return leader;
+}
+
 const noneLeft = (c) => c.eventSources === 0 && c.webSockets === 0 && c.lockRequests === 0 && c.fetches === 0;
 
 test('links open while the wasm loads; the instance takes them over (one subscribe, one EXE link) and gets ready', async () => {
@@ -133,10 +141,7 @@ test('destroy() while the wasm loads closes the early links and lets the lock go
 test('another tab leads: no early link; when that tab goes, the waiting page leads with its own links', async () => {
   const account = 'early-second';
   const o = fastOptions(env.sim, account);
-  const leader = await Harness.open(env.browser.context, env.server);
-  env.pages.push(leader);
-  const id = await leader.make(o);
-  await leader.waitState(id, 'ready');
+  const leader = await openLeader(o);
   assert.equal((await links(account)).subscribesTotal, 1);
   // The second page asks for the lock while the first tab holds it: no link opens.
   const t = await openEarly(o);
@@ -167,10 +172,7 @@ test('another tab leads: no early link; when that tab goes, the waiting page lea
 test('the wasm is ready before the lock: the tab takes the lock request over and follows, then leads', async () => {
   const account = 'early-follow';
   const o = fastOptions(env.sim, account);
-  const leader = await Harness.open(env.browser.context, env.server);
-  env.pages.push(leader);
-  const id = await leader.make(o);
-  await leader.waitState(id, 'ready');
+  const leader = await openLeader(o);
   const t = await openEarly(o);
   try {
     env.server.release();
