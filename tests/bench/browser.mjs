@@ -6,8 +6,10 @@
 //       80-character data.url, one account; POST /sim/burst writes them to the
 //       stream at once) through the SDK to `next`, against the floor: a bare
 //       EventSource on the same subscribe URL that JSON.parses each message and
-//       calls one function. Time from the first to the last message at the
-//       page's sink; msg/s of both, and SDK time / floor time per page pair.
+//       calls one function, and the same floor that also reads each message's
+//       id (`lastEventId`) and drops a repeated one, the least SPEC §4.1 asks.
+//       Time from the first to the last message at the page's sink; msg/s of
+//       each, and SDK time / floor time per page pair.
 //   (b) memory retained by bursts after forced GC (HeapProfiler.collectGarbage,
 //       then Runtime.getHeapUsage): JS heap of both pages, and the SDK's wasm
 //       memory (its WebAssembly.Memory buffer; wasm memory never shrinks).
@@ -156,12 +158,13 @@ class Run {
   }
 }
 
-/** (a) + (b): one floor page and one SDK page per round, `bursts` bursts each. */
+/** (a) + (b): a floor page, a floor-with-ids page and an SDK page per round, `bursts` bursts each. */
 async function benchPush(run, { rounds, bursts, n }) {
-  const out = { floor: [], sdk: [] };
+  const out = { floor: [], ids: [], sdk: [] };
   const onePage = async (kind, i) => {
     const account = `bench-${kind}-${i}`;
-    const page = await run.open(run.url(kind === 'sdk' ? 'sdk.html' : 'floor.html', account));
+    const file = kind === 'sdk' ? 'sdk.html' : 'floor.html';
+    const page = await run.open(run.url(file, account) + (kind === 'ids' ? '&ids=1' : ''));
     try {
       if (kind === 'sdk') await run.waitReady(page);
       else await page.waitFor('window.B && B.open', { what: 'the floor EventSource open' });
@@ -190,7 +193,7 @@ async function benchPush(run, { rounds, bursts, n }) {
   };
   for (let i = 0; i < rounds; i++) {
     // Alternate which page goes first, so that neither always runs on a warmer machine.
-    const order = i % 2 === 0 ? ['floor', 'sdk'] : ['sdk', 'floor'];
+    const order = i % 2 === 0 ? ['floor', 'ids', 'sdk'] : ['sdk', 'ids', 'floor'];
     for (const kind of order) await onePage(kind, i);
   }
   return out;
@@ -379,12 +382,18 @@ function summarize(push, load, answer, { n }) {
   const sdkRates = push.sdk.flatMap((p) => p.times.map(rate));
   // SDK time / floor time of each round (median burst of each page).
   const ratios = push.sdk.map((p, i) => median(p.times) / median(push.floor[i].times));
+  const idsRates = push.ids.flatMap((p) => p.times.map(rate));
+  const idsRatios = push.sdk.map((p, i) => median(p.times) / median(push.ids[i].times));
+  const idsCost = push.ids.map((p, i) => median(p.times) / median(push.floor[i].times));
   const firstBurst = (xs) => xs[1] - xs[0];
   const perBurst = (xs) => (xs.length > 2 ? (xs[xs.length - 1] - xs[1]) / (xs.length - 2) : NaN);
   const rows = [
     ['(a) floor: bare EventSource + JSON.parse, msg/s', mst(f0)(stats(floorRates))],
     ['(a) SDK: EventSource → wasm → next, msg/s', mst(f0)(stats(sdkRates))],
     ['(a) SDK time / floor time (per page pair)', mst(f2)(stats(ratios))],
+    ['(a) floor + id check (SPEC §4.1): also reads lastEventId, msg/s', mst(f0)(stats(idsRates))],
+    ['(a) floor + id check time / floor time', mst(f2)(stats(idsCost))],
+    ['(a) SDK time / floor + id check time', mst(f2)(stats(idsRatios))],
     ['(b) floor JS heap retained, 1st burst', mst(kib)(stats(push.floor.map((p) => firstBurst(p.heap))))],
     ['(b) floor JS heap retained, each later burst', mst(kib)(stats(push.floor.map((p) => perBurst(p.heap))))],
     ['(b) SDK JS heap retained, 1st burst', mst(kib)(stats(push.sdk.map((p) => firstBurst(p.heap))))],
