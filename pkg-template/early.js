@@ -64,6 +64,9 @@ function EarlyLink(Kind, url, types, counter) {
   this.types = types;
   this.keep = function (ev) {
     self.kept.push(ev);
+    // An EventSource retries by itself after an error; the core decides
+    // retries (src/web/sse.rs), so stop here: the kept error is its input.
+    if (ev.type === 'error' && counter === 'eventSources') self.socket.close();
   };
   this.socket = new Kind(url);
   earlyCounters[counter] += 1;

@@ -191,3 +191,53 @@ test('the wasm is ready before the lock: the tab takes the lock request over and
     env.server.release();
   }
 });
+
+test('a message that arrives while the wasm loads reaches the page once, after ready', async () => {
+  const account = 'early-kept';
+  const t = await openEarly(fastOptions(env.sim, account));
+  try {
+    await linksAre(account, { subscriptions: 1 }, 'while loading');
+    const url = 'https://rec.example/early-kept.mp4';
+    await env.sim.control('push', { account, msgType: 50203, sid: 'S-early', data: { url } });
+    await new Promise((r) => setTimeout(r, 200)); // kept by the early EventSource
+    assert.deepEqual((await t.E()).events, []);
+    env.server.release();
+    await waitFor(async () => (await t.E()).events.some((e) => e.type === 'VIDEOTAPE' && e.data.url === url), { what: 'VIDEOTAPE' });
+    await new Promise((r) => setTimeout(r, 200));
+    const e = await t.E();
+    assert.equal(e.events.filter((x) => x.type === 'VIDEOTAPE').length, 1, JSON.stringify(e.events));
+    assert.deepEqual(e.errors, []);
+    assert.deepEqual(await t.sockets(), [1, 1, 0]);
+  } finally {
+    env.server.release();
+  }
+});
+
+test('the push stream drops while the wasm loads: the early EventSource does not retry by itself; the instance recovers', async () => {
+  const account = 'early-fail';
+  const t = await openEarly(fastOptions(env.sim, account));
+  try {
+    await linksAre(account, { subscriptions: 1, subscribesTotal: 1 }, 'while loading');
+    await env.sim.control('push-channel', { account, action: 'drop' });
+    await linksAre(account, { subscriptions: 0 }, 'dropped');
+    // Chromium's EventSource would reconnect after ~3 s; the early one is closed instead.
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.equal((await links(account)).subscribesTotal, 1, 'no reconnect of the early EventSource');
+    env.server.release();
+    // The instance hears of the drop (the kept error), probes the URL (a
+    // subscribe too, SPEC §4.1's status check) and subscribes again itself.
+    await waitFor(
+      async () => {
+        const l = await links(account);
+        return l.subscriptions === 1 && l.subscribesTotal >= 2;
+      },
+      { what: 'subscribed again by the instance' },
+    );
+    await waitFor(async () => (await t.page.evaluate(() => window.E.rtv.state())) === 'ready', { what: 'ready' });
+    const e = await t.E();
+    assert.deepEqual(e.errors.map((x) => x.code), ['PUSH_LINK_LOST']);
+    assert.deepEqual(t.errors, []);
+  } finally {
+    env.server.release();
+  }
+});
