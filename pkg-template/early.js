@@ -105,7 +105,8 @@ EarlyLink.prototype.take = function () {
 /** A new event like `ev` (an event that was dispatched once is not dispatched again). */
 function earlyCopy(ev) {
   if (ev.type === 'close') return new CloseEvent('close', { code: ev.code, reason: ev.reason, wasClean: ev.wasClean });
-  if (typeof ev.data === 'string') return new MessageEvent(ev.type, { data: ev.data, lastEventId: ev.lastEventId, origin: ev.origin });
+  // Any data: a binary EXE frame (a Blob) is measured and reported by the core.
+  if (ev.data !== undefined) return new MessageEvent(ev.type, { data: ev.data, lastEventId: ev.lastEventId, origin: ev.origin });
   return new Event(ev.type);
 }
 
