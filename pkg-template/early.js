@@ -185,7 +185,8 @@ function earlyLinks(options) {
   }
   var ac = typeof AbortController !== 'undefined' ? new AbortController() : null;
   early.abort = ac;
-  tabCounters.lockRequests += 1;
+  // (Counted once the request is made: if `request` throws, the facade
+  // opens nothing early and nothing is left counted.)
   locks
     .request(urls.group, ac ? { signal: ac.signal } : {}, function () {
       if (ended) return undefined;
@@ -204,5 +205,6 @@ function earlyLinks(options) {
     .then(function () {
       tabCounters.lockRequests -= 1;
     });
+  tabCounters.lockRequests += 1;
   return early;
 }

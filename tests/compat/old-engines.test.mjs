@@ -112,6 +112,24 @@ for (const engine of ENGINES) {
       console.log(`COMPAT ${version} script-tag ready ${Math.round(r.readyAt)} ms after navigation start`);
     });
 
+    test('script-tag build, RtVideo made while the wasm loads: links opened early and taken over', async () => {
+      const account = `compat-${engine.key}-early`;
+      const page = await browser.newPage();
+      pages.hold();
+      try {
+        await page.goto(`${pages.url}compat/legacy.html?${q(sim.options(account))}`);
+        // While the wasm is held: the facade's push subscription is open (the EXE link counts at the simulator only after hello).
+        await page.waitFor('RtVideo.debugCounters().eventSources === 1 && RtVideo.debugCounters().webSockets === 1', { what: 'early links' });
+        assert.equal((await sim.control(`links?account=${account}`)).subscribesTotal, 1);
+        pages.release();
+        await callFlow(page, account);
+        const l = await sim.control(`links?account=${account}`);
+        assert.deepEqual([l.subscriptions, l.subscribesTotal, l.exeLinks, l.exeHellos], [1, 1, 1, 1], 'taken over, not opened again');
+      } finally {
+        pages.release();
+      }
+    });
+
     test('npm build bundled by webpack: ready, incoming, answer, hangUp', async () => {
       const account = `compat-${engine.key}-npm`;
       const page = await browser.newPage();

@@ -3,6 +3,8 @@
 //   /compat/...  tests/compat/pages/
 //   /npm/        tests/compat/npm-page/index.html and its webpack bundle
 // `?csp=<policy>` on any page adds that Content-Security-Policy header.
+// After `hold()`, `.wasm` responses wait until `release()` (the script-tag
+// facade, and its early links, for sure).
 
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -15,8 +17,10 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
-/** Starts the server; resolves to `{ url, close() }` (`url` ends with `/`). */
+/** Starts the server; resolves to `{ url, close(), hold(), release() }` (`url` ends with `/`). */
 export async function startPageServer({ npmBundleDir }) {
+  let gate = null;
+  let open = () => {};
   const roots = {
     pkg: path.join(ROOT, 'pkg'),
     compat: path.join(ROOT, 'tests', 'compat', 'pages'),
@@ -37,6 +41,7 @@ export async function startPageServer({ npmBundleDir }) {
     }
     try {
       const body = await readFile(file);
+      if (file.endsWith('.wasm')) await gate;
       const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
       const csp = url.searchParams.get('csp');
       if (csp && file.endsWith('.html')) headers['Content-Security-Policy'] = csp;
@@ -48,6 +53,16 @@ export async function startPageServer({ npmBundleDir }) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    hold() {
+      if (!gate) gate = new Promise((r) => (open = r));
+    },
+    release() {
+      gate = null;
+      open();
+    },
+    close: () => {
+      open();
+      return new Promise((resolve) => server.close(resolve));
+    },
   };
 }
