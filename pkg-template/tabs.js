@@ -172,8 +172,10 @@ class RtVideoTab {
     document.addEventListener('freeze', this._onHide);
     document.addEventListener('resume', this._onShow);
     this._logs.add('info', 'RtVideo ' + this._version + ' for ' + info.key + (this._solo ? ' (one instance per page)' : ''));
-    // Links opened before the wasm was ready: used only by a tab that leads
-    // at once (it holds the group's lock, or runs alone), else closed.
+    // What the loader started before the wasm was ready (early.js): the
+    // group's lock request, which `_join` takes over, and the links it opened
+    // once it held the lock, which `_lead` hands to the instance. Another
+    // group's (cannot happen with the same options): closed.
     var early = meta && meta.early;
     this._early = early && early.group === this._name ? early : null;
     if (early && !this._early) early.end();
