@@ -36,7 +36,9 @@ Replay mode (--replay trace.json, a page's rtVideo.exportTrace(); docs/TRACE.md)
   (options.account; options.systemCode when the request says one):
   - push: the first subscribe starts the timeline; each recorded push (its SSE id
     and data as recorded) comes at its time after the first pushOpened, divided by
-    --replay-speed; a reconnect gets what it missed after Last-Event-ID (frames at
+    --replay-speed, and never before the HTTP replies recorded before it were
+    given again (nor sooner after the last of them than recorded); a reconnect
+    gets what it missed after Last-Event-ID (frames at
     or below it are not sent again); a pushDown drops the stream at its time and
     subscribes are refused (recorded status, else 503) until the next pushOpened
   - video/dispatch HTTP: the recorded replies in request order (status + body;

@@ -2,8 +2,11 @@
 //! trace (`rtv-trace/1`, docs/TRACE.md) played to a live page of the traced
 //! account. A [`Plan`] is what the trace recorded, sorted for playing; a
 //! [`Replay`] plays it: push frames on a timeline that starts with the
-//! account's first subscribe, HTTP replies in request order, EXE replies by
-//! request id with the unsolicited frames that followed them. Nothing here
+//! account's first subscribe — and never before the replies recorded before
+//! them were given again, so that a page slower than the traced one still
+//! gets them in the same order relative to its own start-up — HTTP replies
+//! in request order, EXE replies by request id with the unsolicited frames
+//! that followed them. Nothing here
 //! reads the clock: every entry point takes `now`, and [`Replay::next_due`]
 //! says when [`Replay::take_due`] has something to do.
 
@@ -20,6 +23,11 @@ pub struct PushFrame {
     pub id: Option<String>,
     /// The SSE data text, as recorded.
     pub data: String,
+    /// HTTP replies recorded before it: it waits until the replay has given
+    /// that many...
+    pub after_replies: usize,
+    /// ...and then at least this long after the last of them (recorded gap).
+    pub gap_ms: f64,
 }
 
 /// How a recorded HTTP request ended.
@@ -131,6 +139,8 @@ impl Plan {
             downs: Vec::new(),
         };
         let mut http: Vec<(f64, HttpAnswer)> = Vec::new();
+        // Time of the last HTTP reply so far (entries are in recorded order).
+        let mut last_http = 0.0;
         // The last EXE reply on the current socket and its time.
         let mut last_reply: Option<(usize, f64)> = None;
         for (n, (t, i)) in entries.iter().enumerate() {
@@ -139,6 +149,12 @@ impl Plan {
                     at_ms: rel(*t),
                     id: as_text(&i["id"]),
                     data: i["data"].as_str().unwrap_or("").to_string(),
+                    after_replies: http.len(),
+                    gap_ms: if http.is_empty() {
+                        0.0
+                    } else {
+                        (t - last_http).max(0.0)
+                    },
                 }),
                 "pushDown" => {
                     let until = entries[n + 1..]
@@ -164,6 +180,7 @@ impl Plan {
                         HttpAnswer::Timeout
                     };
                     http.push((i["id"].as_f64().unwrap_or(f64::MAX), answer));
+                    last_http = *t;
                 }
                 "exeOpened" | "exeClosed" => last_reply = None,
                 "exe" => {
@@ -236,6 +253,8 @@ pub struct Replay {
     next_down: usize,
     /// EXE frames scheduled after the replies they followed.
     exe_due: Vec<(Instant, String)>,
+    /// When each recorded HTTP answer was given again, in order.
+    answered: Vec<Instant>,
 }
 
 impl Replay {
@@ -249,6 +268,7 @@ impl Replay {
             next_loose: 0,
             next_down: 0,
             exe_due: Vec::new(),
+            answered: Vec::new(),
         }
     }
 
@@ -334,17 +354,29 @@ impl Replay {
             .map_or(0, |i| i + 1)
     }
 
+    /// When push frame `f` is due: on the timeline, and not before the
+    /// replies recorded before it were given again (`None`: not yet known).
+    fn push_at(&self, f: &PushFrame) -> Option<Instant> {
+        let on_timeline = self.at(f.at_ms)?;
+        if f.after_replies == 0 {
+            return Some(on_timeline);
+        }
+        let answered = *self.answered.get(f.after_replies - 1)?;
+        Some(on_timeline.max(self.after(answered, f.gap_ms)))
+    }
+
     /// When [`Replay::take_due`] has something to do.
     pub fn next_due(&self) -> Option<Instant> {
         let p = &self.plan;
+        let push = p.pushes.get(self.next_push).and_then(|f| self.push_at(f));
         [
-            p.pushes.get(self.next_push).map(|f| f.at_ms),
             p.exe_loose.get(self.next_loose).map(|e| e.0),
             p.downs.get(self.next_down).map(|d| d.at_ms),
         ]
         .into_iter()
         .flatten()
         .filter_map(|ms| self.at(ms))
+        .chain(push)
         .chain(self.exe_due.iter().map(|e| e.0))
         .min()
     }
@@ -354,7 +386,9 @@ impl Replay {
         let mut out: Vec<(Instant, Action)> = Vec::new();
         let due = |s: &Replay, ms: f64| s.at(ms).filter(|at| *at <= now);
         while let Some(f) = self.plan.pushes.get(self.next_push) {
-            let Some(at) = due(self, f.at_ms) else { break };
+            let Some(at) = self.push_at(f).filter(|at| *at <= now) else {
+                break;
+            };
             let a = Action::Push {
                 id: f.id.clone(),
                 data: f.data.clone(),
@@ -385,13 +419,15 @@ impl Replay {
     }
 
     /// The recorded answer to the traced account's next request on `path`
-    /// with `body`; `None` when they are used up, and for the keepalive
-    /// `offline` report, which never had a reply.
-    pub fn take_http(&mut self, path: &str, body: &Value) -> Option<HttpAnswer> {
+    /// with `body`, given at `now`; `None` when they are used up, and for the
+    /// keepalive `offline` report, which never had a reply.
+    pub fn take_http(&mut self, now: Instant, path: &str, body: &Value) -> Option<HttpAnswer> {
         if path == "dispatch/agent/state" && body["state"] == "offline" {
             return None;
         }
-        self.plan.replies.pop_front()
+        let answer = self.plan.replies.pop_front()?;
+        self.answered.push(now);
+        Some(answer)
     }
 
     /// The recorded reply to the EXE request with `id`, sent at `now`; the
@@ -458,6 +494,9 @@ mod tests {
         let t0 = Instant::now();
         assert_eq!(r.next_due(), None, "nothing before the subscribe");
         r.subscribe(t0, None).unwrap();
+        // The two replies recorded before the first frame, given at once.
+        r.take_http(t0, "rtv/session/current", &json!({})).unwrap();
+        r.take_http(t0, "dispatch/agent/state", &json!({})).unwrap();
         // speed 2: the frame recorded 200 ms after pushOpened comes after 100 ms.
         assert_eq!(r.next_due(), Some(t0 + Duration::from_millis(100)));
         assert!(r.take_due(t0 + Duration::from_millis(99)).is_empty());
@@ -483,10 +522,49 @@ mod tests {
     }
 
     #[test]
+    fn a_push_waits_for_the_replies_recorded_before_it() {
+        // A page slower than the traced one: its start-up replies come late.
+        let mut r = Replay::new(Plan::parse(&trace()).unwrap(), 1.0);
+        let t0 = Instant::now();
+        r.subscribe(t0, None).unwrap();
+        assert_eq!(
+            r.pushes_due_by(t0 + Duration::from_secs(5)),
+            0,
+            "no reply given yet"
+        );
+        r.take_http(t0 + Duration::from_secs(1), "a", &json!({}))
+            .unwrap();
+        assert_eq!(
+            r.pushes_due_by(t0 + Duration::from_secs(5)),
+            0,
+            "one of two"
+        );
+        let second = t0 + Duration::from_secs(6);
+        r.take_http(second, "b", &json!({})).unwrap();
+        // Recorded 160 ms after the last reply before it (at 140): so now too.
+        assert_eq!(r.next_due(), Some(second + Duration::from_millis(160)));
+        assert_eq!(r.pushes_due_by(second + Duration::from_millis(159)), 0);
+        assert_eq!(r.pushes_due_by(second + Duration::from_millis(160)), 1);
+    }
+
+    impl Replay {
+        /// Push frames `take_due(now)` plays.
+        fn pushes_due_by(&mut self, now: Instant) -> usize {
+            let due = self.take_due(now);
+            due.iter()
+                .filter(|a| matches!(a, Action::Push { .. }))
+                .count()
+        }
+    }
+
+    #[test]
     fn a_first_subscribe_with_a_last_id_skips_what_the_client_has() {
         let mut r = Replay::new(Plan::parse(&trace()).unwrap(), 1.0);
         let t0 = Instant::now();
         r.subscribe(t0, Some("7")).unwrap();
+        r.take_http(t0, "a", &json!({})).unwrap();
+        r.take_http(t0, "b", &json!({})).unwrap();
+        r.take_http(t0, "c", &json!({})).unwrap();
         let all = r.take_due(t0 + Duration::from_secs(10));
         let ids: Vec<_> = all
             .iter()
@@ -501,20 +579,21 @@ mod tests {
     #[test]
     fn http_replies_go_in_request_order_and_skip_offline_reports() {
         let mut r = Replay::new(Plan::parse(&trace()).unwrap(), 1.0);
+        let t0 = Instant::now();
         let offline = json!({"state": "offline"});
-        assert_eq!(r.take_http("dispatch/agent/state", &offline), None);
+        assert_eq!(r.take_http(t0, "dispatch/agent/state", &offline), None);
         let body = |a: Option<HttpAnswer>| match a {
             Some(HttpAnswer::Reply { body, .. }) => body,
             other => panic!("{other:?}"),
         };
         assert_eq!(
-            body(r.take_http("rtv/session/current", &json!({}))),
+            body(r.take_http(t0, "rtv/session/current", &json!({}))),
             "first"
         );
-        assert_eq!(body(r.take_http("x", &json!({}))), "second");
-        assert_eq!(r.take_http("x", &json!({})), Some(HttpAnswer::Timeout));
+        assert_eq!(body(r.take_http(t0, "x", &json!({}))), "second");
+        assert_eq!(r.take_http(t0, "x", &json!({})), Some(HttpAnswer::Timeout));
         assert_eq!(
-            r.take_http("x", &json!({})),
+            r.take_http(t0, "x", &json!({})),
             None,
             "then the normal simulator"
         );

@@ -74,13 +74,16 @@ async fn handle(sim: Arc<Sim>, path: String, headers: HeaderMap, body: Bytes) ->
         return codes::fail(FAILED);
     };
     let system_code = body.get("systemCode").and_then(Value::as_str);
+    let now = Instant::now();
     let recorded = sim
         .lock()
         .replay
         .as_mut()
         .filter(|r| r.is_traced(&account, system_code))
-        .and_then(|r| Some((r.take_http(&path, &body)?, r.replies_left())));
+        .and_then(|r| Some((r.take_http(now, &path, &body)?, r.replies_left())));
     if let Some((answer, left)) = recorded {
+        // Push frames may wait for this answer: the timer task looks again.
+        sim.wake();
         crate::say!("replay {account}: recorded answer to {path} ({left} left)");
         return replayed(answer).await;
     }

@@ -77,11 +77,29 @@ async fn next(s: &mut Events) -> (String, String) {
 #[tokio::test]
 async fn pushes_play_in_order_with_their_ids_and_data_and_resume_after_the_last_id() {
     let trace = TraceFile::new("push");
-    // Speed 2: the frames come 50, 150 and 200 ms after the subscribe.
+    // Speed 2: the frames come 50, 150 and 200 ms after the subscribe, and
+    // the first 35 ms after the second reply (recorded at 1030, it at 1100).
     let sim = Sim::start(&["--replay", trace.path(), "--replay-speed", "2"]);
     let t0 = Instant::now();
     let mut s = Events::new(sim.subscribe("systemCode=T&account=rep", &[]).await);
+    // The frames were recorded after two replies: none comes before the
+    // replay gave them again, however late.
+    assert_eq!(
+        s.next_message(400).await,
+        None,
+        "waits for the start-up replies"
+    );
+    let body = json!({"systemCode": "T", "account": "rep"});
+    let replied = Instant::now();
+    for path in ["rtv/session/current", "dispatch/agent/state"] {
+        assert_eq!(sim.post(path, body.clone()).await.0, 200);
+    }
     assert_eq!(next(&mut s).await, ("5".into(), OFFER.into()));
+    let gap = replied.elapsed();
+    assert!(
+        gap >= Duration::from_millis(35),
+        "recorded 70 ms after the last reply, speed 2 ({gap:?})"
+    );
     assert_eq!(next(&mut s).await, ("6".into(), ENDED.into()));
     assert_eq!(
         next(&mut s).await,

@@ -56,12 +56,10 @@ async function takeCall({ h, id }, sidOf) {
   return sid;
 }
 
-// Skipped: it fails about half the runs on a loaded 2-core machine (the
-// replayed page does not always reach `ready`: recorded pushes and replies
-// race the page's own start-up). `--replay` stays covered against the binary
-// by sim/tests/trace_replay.rs; re-enable once the start-up replay is
-// sequenced by request rather than by time.
-test('a page against `rtv-sim --replay` sees the events of the traced page', { skip: 'flaky: start-up replay races the page (see comment)' }, async () => {
+// The replaying simulator plays each push frame no earlier than the replies
+// recorded before it were given again (sim/src/replay.rs): a page slower to
+// start than the traced one still gets the call after its own `ready`.
+test('a page against `rtv-sim --replay` sees the events of the traced page', async () => {
   // 1. Record: the normal simulator places a call; the agent answers and hangs up.
   const first = await agent(env.sim);
   let sid;
