@@ -11,7 +11,8 @@
 // The URLs here are a guess from the options; the core's are the truth, so a
 // wrong guess costs a connection, never a wrong link.
 //
-// Inlined into loader.js's IIFE (uses tabCounters of tabs.js).
+// Inlined into loader.js's IIFE (uses tabCounters, tabGroup, tabSolo and
+// tabLocks of tabs.js: the same group, the same rules).
 
 var EARLY_LINKS = __RTV_LINKS__;
 var earlyCounters = { eventSources: 0, webSockets: 0 };
@@ -49,7 +50,8 @@ function earlyUrls(o) {
   try {
     var push = sse + 'subscribe?systemCode=' + earlyQuery(system) + '&account=' + earlyQuery(account);
     if (token) push += '&token=' + earlyQuery(token);
-    return { push: push, exe: exe, group: 'rtvideo:' + JSON.stringify([system, account]) };
+    // The same key as the wasm's `__validate` (the JSON text of the pair).
+    return { push: push, exe: exe, group: tabGroup(JSON.stringify([system, account])) };
   } catch (e) {
     return null; // a lone surrogate: encodeURIComponent throws
   }
@@ -122,8 +124,8 @@ function earlyCopy(ev) {
 function earlyLinks(options) {
   var urls = earlyUrls(options);
   if (!urls || typeof EventSource === 'undefined' || typeof WebSocket === 'undefined') return null;
-  var solo = options.multiTab === false || typeof BroadcastChannel === 'undefined';
-  var locks = typeof navigator !== 'undefined' && navigator.locks && navigator.locks.request ? navigator.locks : null;
+  var solo = tabSolo(options.multiTab !== false); // multiTab defaults to true
+  var locks = tabLocks();
   if (!solo && !locks) return null; // the BroadcastChannel election takes longer than the wasm
   var links = { push: null, exe: null };
   var ended = false;

@@ -119,6 +119,21 @@ function tabCall(observer, name, arg) {
   }
 }
 
+/** The lock and channel name of an agent's tab group (`key`: `__validate`'s). */
+function tabGroup(key) {
+  return 'rtvideo:' + key;
+}
+
+/** An instance runs alone: `multiTab: false`, or no BroadcastChannel here. */
+function tabSolo(multiTab) {
+  return !multiTab || typeof BroadcastChannel === 'undefined';
+}
+
+/** Web Locks, when the page has them (not on plain-http pages). */
+function tabLocks() {
+  return typeof navigator !== 'undefined' && navigator.locks && navigator.locks.request ? navigator.locks : null;
+}
+
 function tabHandled(p) {
   p.catch(function () {});
   return p;
@@ -140,7 +155,7 @@ class RtVideoTab {
     this._observer = observer;
     this._id = Math.random().toString(36).slice(2) + Date.now().toString(36);
     this._born = Date.now();
-    this._name = 'rtvideo:' + info.key;
+    this._name = tabGroup(info.key);
     this._role = 'candidate'; // candidate | leader | follower | hidden | ended
     this._real = null;
     this._state = 'disconnected';
@@ -158,8 +173,8 @@ class RtVideoTab {
     this._claiming = false; // ... a claim of ours is out
     this._ending = false; // ending the wasm instance: its events stay here
     this._quiet = false; // ... and do not reach the page either
-    this._solo = !info.multiTab || typeof BroadcastChannel === 'undefined';
-    this._locks = !this._solo && typeof navigator !== 'undefined' && navigator.locks && navigator.locks.request ? navigator.locks : null;
+    this._solo = tabSolo(info.multiTab);
+    this._locks = this._solo ? null : tabLocks();
     var self = this;
     this._onHide = function () {
       self._hide();

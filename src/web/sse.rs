@@ -8,7 +8,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, JsString, Object, Reflect};
+use js_sys::{Function, JsString, Object};
 use rtv_core::facts::PushFacts;
 use rtv_core::{txt, Frame, MAX_FRAME_CHARS};
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,7 +19,7 @@ use super::counters::{Counted, Kind};
 use super::http::fetch_with_init;
 use super::listener::EventListener;
 use super::timer::{now, Timeout};
-use super::value::parse;
+use super::value::{parse, set_member};
 use super::{Input, Inputs, Js};
 
 /// How long the status probe may take before it counts as a network error.
@@ -158,14 +158,14 @@ impl Reader {
     fn new(read: Function) -> Reader {
         let facts: Box<[Cell<f64>; 6]> = Box::default();
         let shared = Object::new();
-        set(&shared, "m", &wasm_bindgen::memory());
-        set(
+        set_member(&shared, "m", &wasm_bindgen::memory());
+        set_member(
             &shared,
             "p",
             &JsValue::from_f64(facts.as_ptr() as usize as f64),
         );
-        set(&shared, "f", &JsValue::NULL);
-        set(&shared, "n", &JsValue::from_f64(MAX_FRAME_CHARS as f64));
+        set_member(&shared, "f", &JsValue::NULL);
+        set_member(&shared, "n", &JsValue::from_f64(MAX_FRAME_CHARS as f64));
         Reader {
             read,
             shared,
@@ -216,10 +216,6 @@ impl Reader {
         };
         Some((now, input))
     }
-}
-
-fn set(o: &Object, key: &str, v: &JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(key), v);
 }
 
 fn on_error<S: Inputs>(weak: &Weak<Shared>, sink: &S) {
