@@ -115,7 +115,10 @@ export interface HttpBackData {
   msg: string;
 }
 export interface ExeEventData {
-  /** `EXE_LINK_LOST`, `EXE_LINK_RESTORED`, or the video client's own code. */
+  /**
+   * `EXE_LINK_LOST`, `EXE_LINK_RESTORED`, `EXE_BLOCKED` (the browser's local network permission
+   * keeps the page from the video client), or the video client's own code.
+   */
   code: string | number;
   msg: string;
   [extra: string]: unknown;

@@ -21,6 +21,7 @@ use crate::live;
 use crate::web::counters::{Counted, Kind};
 use crate::web::exe::ExeLink;
 use crate::web::http::{self, InFlight};
+use crate::web::local_network::LocalNetworkWatch;
 use crate::web::page::PageListeners;
 use crate::web::sse::PushLink;
 use crate::web::timer::{self, Timeout};
@@ -75,6 +76,8 @@ struct Inner {
     /// The armed deadline and its timer.
     timer: Option<(Millis, Timeout)>,
     page: Option<PageListeners>,
+    /// The local network permission, read and followed for the EXE link.
+    local_network: Option<LocalNetworkWatch<Sink>>,
     /// Promise functions `(resolve, reject)` of calls the core has not settled.
     calls: Vec<(CallId, Function, Function)>,
     next_call: CallId,
@@ -157,6 +160,7 @@ impl Driver {
                 exe: None,
                 timer: None,
                 page: None,
+                local_network: None,
                 calls: Vec::new(),
                 next_call: 1,
                 fetches: Vec::new(),
@@ -173,6 +177,10 @@ impl Driver {
         let page = PageListeners::new(&d.sink(), managed);
         d.inner.borrow_mut().page = Some(page);
         live::register(&d);
+        // Its first read tells the core `asking` at once (the attempt the core
+        // makes meanwhile is judged by a read after it, if it fails).
+        let watch = LocalNetworkWatch::start(&d.sink());
+        d.inner.borrow_mut().local_network = watch;
         d.pump();
         d
     }
@@ -351,6 +359,9 @@ impl Driver {
                 }
             }
             Output::CloseExe => drop(self.with_inner(|i| i.exe.take())),
+            Output::CheckLocalNetwork => {
+                let _ = self.with_inner(|i| i.local_network.as_ref().map(|w| w.check()));
+            }
             Output::ExeSend(frame) => {
                 let _ = self.with_inner(|i| i.exe.as_ref().map(|l| l.send(&frame)));
             }
@@ -414,16 +425,17 @@ impl Driver {
                 i.exe.take(),
                 i.timer.take(),
                 i.page.take(),
+                i.local_network.take(),
                 std::mem::take(&mut i.fetches),
                 std::mem::take(&mut i.calls),
                 std::mem::take(&mut i.waiters),
             )
         });
         live::unregister(self);
-        let Some((push, exe, timer, page, fetches, calls, waiters)) = released else {
+        let Some((push, exe, timer, page, watch, fetches, calls, waiters)) = released else {
             return;
         };
-        drop((push, exe, timer, page, fetches));
+        drop((push, exe, timer, page, watch, fetches));
         // The core settles every call before completing; this is a safety net.
         let gone = SdkError::new(ErrorCode::Destroyed, "RtVideo 实例已销毁 (destroyed)")
             .to_value::<Js>()

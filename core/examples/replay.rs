@@ -94,6 +94,9 @@ fn main() -> ExitCode {
                 Output::ClosePush => println!("{t:>10.1}  push   close"),
                 Output::OpenExe { url } => println!("{t:>10.1}  exe    open {url}"),
                 Output::CloseExe => println!("{t:>10.1}  exe    close"),
+                Output::CheckLocalNetwork => {
+                    println!("{t:>10.1}  exe    check the local network permission")
+                }
                 Output::ExeSend(f) => println!("{t:>10.1}  exe    -> {f}"),
                 Output::Log { msg, .. } => println!("{t:>10.1}  log    {msg}"),
                 Output::Complete => println!("{t:>10.1}  complete"),

@@ -34,6 +34,8 @@ pub enum ErrorCode {
     ExeLinkLost,
     /// The EXE answered a request with `ok: false`.
     ExeError,
+    /// The browser's local network permission keeps the page from the EXE.
+    ExeBlocked,
     /// The push channel went down.
     PushLinkLost,
     /// Links stayed down longer than the grace period.
@@ -66,6 +68,7 @@ impl ErrorCode {
             ErrorCode::UnknownReply => "UNKNOWN_REPLY",
             ErrorCode::ExeLinkLost => "EXE_LINK_LOST",
             ErrorCode::ExeError => "EXE_ERROR",
+            ErrorCode::ExeBlocked => "EXE_BLOCKED",
             ErrorCode::PushLinkLost => "PUSH_LINK_LOST",
             ErrorCode::Disconnected => "DISCONNECTED",
             ErrorCode::Destroyed => "DESTROYED",
@@ -76,7 +79,7 @@ impl ErrorCode {
 
     /// Every code, in the order of the documentation (the TypeScript union is
     /// generated from this list by `examples/gen_consts.rs`).
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::Config,
         ErrorCode::Auth,
         ErrorCode::InvalidArgument,
@@ -91,6 +94,7 @@ impl ErrorCode {
         ErrorCode::UnknownReply,
         ErrorCode::ExeLinkLost,
         ErrorCode::ExeError,
+        ErrorCode::ExeBlocked,
         ErrorCode::PushLinkLost,
         ErrorCode::Disconnected,
         ErrorCode::Destroyed,

@@ -49,6 +49,49 @@ pub type ReqId = u32;
 /// Largest push `data` / EXE frame accepted, in UTF-16 code units (SPEC §5).
 pub const MAX_FRAME_CHARS: usize = 1_048_576;
 
+/// The state of the browser's local network permission (SPEC §4.4), which a
+/// page served from a public address needs before its WebSocket may reach
+/// 127.0.0.1. The browser's `PermissionState` plus what the SDK knows of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalNetwork {
+    /// The browser knows no such permission (Chromium before 142, Firefox), or
+    /// nobody said: the EXE link behaves as without it.
+    Unsupported,
+    /// The web layer is asking the browser; the answer follows.
+    Asking,
+    /// Not decided: the browser may ask the agent (or, on a page that does not
+    /// need it, never will).
+    Prompt,
+    /// Allowed.
+    Granted,
+    /// Refused (by the agent, a policy, or a browser that cannot ask).
+    Denied,
+}
+
+impl LocalNetwork {
+    /// The name in traces and logs (the browser's own for the last three).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocalNetwork::Unsupported => "unsupported",
+            LocalNetwork::Asking => "asking",
+            LocalNetwork::Prompt => "prompt",
+            LocalNetwork::Granted => "granted",
+            LocalNetwork::Denied => "denied",
+        }
+    }
+
+    /// The state named `s` (`as_str`); an unknown name is `Unsupported`.
+    pub fn from_name(s: &str) -> LocalNetwork {
+        match s {
+            "asking" => LocalNetwork::Asking,
+            "prompt" => LocalNetwork::Prompt,
+            "granted" => LocalNetwork::Granted,
+            "denied" => LocalNetwork::Denied,
+            _ => LocalNetwork::Unsupported,
+        }
+    }
+}
+
 /// What happened, fed to [`Agent::handle_input`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input<V> {
@@ -131,6 +174,10 @@ pub enum Input<V> {
     PageHide,
     /// `destroy()`.
     Destroy,
+    /// The browser's local network permission for the EXE link (Chromium's
+    /// Local Network Access): what the web layer read, answering
+    /// [`Output::CheckLocalNetwork`] or following the permission's `change`.
+    LocalNetwork(LocalNetwork),
     /// Another instance of the agent takes over (a tab leaves while others
     /// remain): close everything and complete, without reporting `offline`.
     Handover,
@@ -205,6 +252,9 @@ pub enum Output<V> {
     },
     /// Close the EXE WebSocket.
     CloseExe,
+    /// Read the local network permission again and answer with
+    /// [`Input::LocalNetwork`] (an EXE attempt failed before its socket opened).
+    CheckLocalNetwork,
     /// Send a frame to the EXE (`JSON.stringify(frame)`).
     ExeSend(V),
     /// A console line (already free of secrets).

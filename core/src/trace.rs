@@ -299,6 +299,10 @@ pub fn input_value<V: Value>(i: &Input<V>) -> V {
         Input::PageHide => kind("pageHide"),
         Input::Destroy => kind("destroy"),
         Input::Handover => kind("handover"),
+        Input::LocalNetwork(state) => obj([
+            ("k", V::string("localNetwork")),
+            ("state", V::string(state.as_str())),
+        ]),
     }
 }
 
@@ -354,6 +358,7 @@ pub fn input_of<V: Value>(j: &V, parse: Parse<V>) -> Option<Input<V>> {
         "pageHide" => Input::PageHide,
         "destroy" => Input::Destroy,
         "handover" => Input::Handover,
+        "localNetwork" => Input::LocalNetwork(crate::LocalNetwork::from_name(&s("state")?)),
         _ => return None,
     })
 }
@@ -468,6 +473,9 @@ mod tests {
             Input::PageHide,
             Input::Destroy,
             Input::Handover,
+            Input::LocalNetwork(crate::LocalNetwork::Asking),
+            Input::LocalNetwork(crate::LocalNetwork::Denied),
+            Input::LocalNetwork(crate::LocalNetwork::Granted),
         ];
         for i in inputs {
             let text = input_value(&i).to_string();

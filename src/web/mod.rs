@@ -46,6 +46,7 @@ pub(crate) mod counters;
 pub(crate) mod exe;
 pub(crate) mod http;
 pub(crate) mod listener;
+pub(crate) mod local_network;
 pub(crate) mod page;
 pub(crate) mod sse;
 pub(crate) mod timer;

@@ -147,6 +147,9 @@ export function createEventHandlers(store, { onComplete }) {
     if (data.code === 'EXE_LINK_LOST') {
       update((s) => (s.exeLink = 'down'));
       toast('warn', '本地视频客户端连接断开', data.msg || 'EXE_LINK_LOST', { key: 'exe-link' });
+    } else if (data.code === 'EXE_BLOCKED') {
+      update((s) => (s.exeLink = 'down'));
+      toast('error', '浏览器阻止了连接本地视频客户端', data.msg, { key: 'exe-link' });
     } else if (data.code === 'EXE_LINK_RESTORED') {
       update((s) => (s.exeLink = 'up'));
       toast('success', '本地视频客户端已重新连接', 'EXE_LINK_RESTORED', { key: 'exe-link' });
@@ -208,7 +211,7 @@ export function createEventHandlers(store, { onComplete }) {
     logEntry('error', `ERROR ${e.code || ''}`.trim(), e);
     if (e.code === 'AUTH') update((s) => (s.loginError = '凭证被拒绝,请检查令牌后重新登录 (AUTH)'));
     else if (e.code === 'CONFIG') update((s) => (s.loginError = e.msg || '配置无效 (CONFIG)'));
-    if (e.code === 'EXE_LINK_LOST') update((s) => (s.exeLink = 'down'));
+    if (e.code === 'EXE_LINK_LOST' || e.code === 'EXE_BLOCKED') update((s) => (s.exeLink = 'down'));
     toastError(e);
   }
 

@@ -52,6 +52,7 @@ impl<V: Value> Agent<V> {
         if method == Method::Reconnect {
             self.push_backoff.reset();
             self.exe_backoff.reset();
+            self.unblock_exe();
             self.on_resume();
             return self.settle(call, Ok(V::null()));
         }

@@ -203,7 +203,7 @@ impl<V: Value> Agent<V> {
         if self.exe.is_down() {
             return;
         }
-        self.exe_down(txt!("本地视频客户端连接断开 (close ", code, ")"));
+        self.on_exe_failed(txt!("本地视频客户端连接断开 (close ", code, ")"));
     }
 
     /// The EXE link is gone (closed, silent, or refused `hello`).
@@ -211,10 +211,7 @@ impl<V: Value> Agent<V> {
         if self.exe.up_for(self.now) >= STABLE_MS {
             self.exe_backoff.reset();
         }
-        self.fail_exe_requests();
-        if let Some(c) = self.call.as_mut() {
-            c.streams_started = false;
-        }
+        self.exe_down_quietly();
         if !self.exe_lost_reported {
             self.exe_lost_reported = true;
             self.emit(
@@ -234,6 +231,16 @@ impl<V: Value> Agent<V> {
             LogLevel::Info,
             txt!("EXE link retry in ", delay.round() as u64, " ms"),
         );
+    }
+
+    /// The EXE link is down: its requests fail, the call's streams are gone,
+    /// the grace period runs. Reporting and retrying are the caller's.
+    pub(crate) fn exe_down_quietly(&mut self) {
+        self.fail_exe_requests();
+        if let Some(c) = self.call.as_mut() {
+            c.streams_started = false;
+        }
+        self.exe = LinkState::Down { retry_at: None };
         self.link_dropped();
     }
 
@@ -241,8 +248,8 @@ impl<V: Value> Agent<V> {
     pub(crate) fn exe_up(&mut self) {
         self.exe = LinkState::Up { since: self.now };
         self.log(LogLevel::Info, "EXE link up".into());
-        if self.exe_lost_reported {
-            self.exe_lost_reported = false;
+        let blocked = std::mem::take(&mut self.exe_blocked_reported);
+        if std::mem::take(&mut self.exe_lost_reported) || blocked {
             self.emit(
                 EventType::ExeEvent,
                 obj([
@@ -455,6 +462,7 @@ impl<V: Value> Agent<V> {
         self.fail_exe_requests();
         self.push = LinkState::Down { retry_at: None };
         self.exe = LinkState::Down { retry_at: None };
+        self.exe_check = None;
         self.grace_deadline = None;
         self.heartbeat_at = None;
         self.adopting = false;
@@ -477,6 +485,7 @@ impl<V: Value> Agent<V> {
             self.exe_backoff.reset();
             self.push_lost_reported = false;
             self.exe_lost_reported = false;
+            self.unblock_exe();
             self.push = LinkState::Down {
                 retry_at: Some(self.now),
             };
@@ -492,7 +501,8 @@ impl<V: Value> Agent<V> {
         } else {
             self.push_resumed_at = Some(self.now);
         }
-        if self.exe.is_down() {
+        // Blocked by the permission: only its change or `reconnect()` retries.
+        if self.exe.is_down() && !self.exe_blocked && self.exe_check.is_none() {
             self.exe = LinkState::Down {
                 retry_at: Some(self.now),
             };
@@ -559,6 +569,7 @@ impl<V: Value> Agent<V> {
             self.open_exe();
         }
         self.expire_exe_requests();
+        self.exe_check_due();
         if self.finished {
             return;
         }

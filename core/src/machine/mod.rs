@@ -7,6 +7,7 @@
 mod commands;
 mod exe;
 mod links;
+mod local_network;
 mod push;
 mod snapshot;
 
@@ -19,7 +20,7 @@ use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
 use crate::txt;
 use crate::value::{obj, Value};
-use crate::{CallId, Input, Millis, Output, ReqId};
+use crate::{CallId, Input, LocalNetwork, Millis, Output, ReqId};
 
 pub(crate) use commands::PendingHttp;
 pub(crate) use exe::PendingExe;
@@ -132,6 +133,16 @@ pub struct Agent<V> {
     /// (its status probe may still run): a failure reported soon after is
     /// retried at once.
     pub(crate) push_resumed_at: Option<Millis>,
+    /// The local network permission as last read (`Unsupported` until the
+    /// web layer says otherwise: then the EXE link behaves as without it).
+    pub(crate) local_network: LocalNetwork,
+    /// An EXE attempt failed before its socket opened and the permission is
+    /// being read again: why it failed, and until when to wait for the answer.
+    pub(crate) exe_check: Option<(String, Millis)>,
+    /// The permission is denied: no EXE attempt until it changes or `reconnect()`.
+    pub(crate) exe_blocked: bool,
+    /// EXE_BLOCKED was reported in this outage (once, not per attempt).
+    pub(crate) exe_blocked_reported: bool,
 }
 
 impl<V: Value> Agent<V> {
@@ -174,6 +185,10 @@ impl<V: Value> Agent<V> {
             adopting: false,
             suspended: false,
             push_resumed_at: None,
+            local_network: LocalNetwork::Unsupported,
+            exe_check: None,
+            exe_blocked: false,
+            exe_blocked_reported: false,
         };
         a.log(LogLevel::Info, txt!("starting agent ", a.cfg.account));
         if let Some(snap) = snapshot {
@@ -244,6 +259,7 @@ impl<V: Value> Agent<V> {
         consider(self.sync.retry_at());
         consider(self.grace_deadline);
         consider(self.heartbeat_at);
+        consider(self.exe_check.as_ref().map(|c| c.1));
         if self.push.is_up() {
             consider(Some(self.last_push_activity + links::PING_SILENCE_MS));
         }
@@ -280,6 +296,7 @@ impl<V: Value> Agent<V> {
             Input::Resume => self.on_resume(),
             Input::PageHide => self.suspend(),
             Input::Destroy => self.destroy(),
+            Input::LocalNetwork(state) => self.on_local_network(state),
             Input::Handover => {
                 self.log(LogLevel::Info, "handing over to another tab".into());
                 self.finish();

@@ -5,6 +5,7 @@
 // (a <meta> policy does not cover everything a header does).
 
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT, PKG_DIR } from './sim.mjs';
@@ -29,16 +30,17 @@ function resolveUnder(base, rel) {
 
 /**
  * Starts the server. `csp`: a Content-Security-Policy value sent with every
- * HTML response (none when absent). Resolves to `{ url, stop(), hold(),
+ * HTML response (none when absent). `tls`: `{key, cert}` to serve HTTPS (a
+ * console served from the internet; see support/tls.mjs). Resolves to `{ url, stop(), hold(),
  * release(), wasmAsked() }`; `url` ends with `/`. After `hold()`, every
  * `.wasm` response waits until `release()` (a script-tag page then surely
  * runs its facade while the wasm loads).
  */
-export async function startStatic({ csp } = {}) {
+export async function startStatic({ csp, tls } = {}) {
   let gate = null; // a promise while .wasm responses are held
   let open = () => {};
   let wasmAsked = 0;
-  const server = createServer(async (req, res) => {
+  const handler = async (req, res) => {
     const { pathname } = new URL(req.url, 'http://x');
     const file = pathname.startsWith('/pkg/')
       ? resolveUnder(PKG, decodeURIComponent(pathname.slice('/pkg/'.length)))
@@ -60,13 +62,15 @@ export async function startStatic({ csp } = {}) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');
     }
-  });
+  };
+  const server = tls ? createTlsServer(tls, handler) : createServer(handler);
   // Keep-alive sockets would hold `close()` open for their idle timeout.
   server.keepAliveTimeout = 1000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
+    port,
     wasmAsked: () => wasmAsked,
     hold() {
       if (!gate) gate = new Promise((r) => (open = r));
