@@ -1,6 +1,6 @@
 // Links opened early (docs/DECISIONS.md D70), script-tag build only: a page
 // that calls `new RtVideo(...)` before the wasm is ready gets a facade
-// (loader.js). So that the push channel and the EXE socket do not wait for the
+// (boot.js). So that the push channel and the EXE socket do not wait for the
 // wasm, the facade opens them at once — once this tab may lead the agent's tab
 // group (it holds the group's Web Lock, or runs alone) — and keeps what they
 // deliver. The wasm instance, when the core asks for a link, takes the early
@@ -11,7 +11,7 @@
 // The URLs here are a guess from the options; the core's are the truth, so a
 // wrong guess costs a connection, never a wrong link.
 //
-// Inlined into loader.js's IIFE (uses tabCounters, tabGroup, tabSolo and
+// Inlined into bundle.js's IIFE (uses tabCounters, tabGroup, tabSolo and
 // tabLocks of tabs.js: the same group, the same rules).
 
 var EARLY_LINKS = __RTV_LINKS__;

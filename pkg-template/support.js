@@ -1,11 +1,12 @@
 // Browser checks and load-failure reports shared by both builds: inlined into
-// the script-tag build (pkg-template/loader.js) and shipped as support.js of
+// the script-tag build (pkg-template/boot.js and bundle.js) and shipped as support.js of
 // the npm package (imported by index.js). ES5 on purpose: it must parse on
 // every engine, also on those it then reports as unsupported.
 
 var UNSUPPORTED = 'UNSUPPORTED_BROWSER';
-var UPGRADE_ZH = '请使用 Chromium 72 或更高版本内核的浏览器（Chrome、Edge、360 安全浏览器 13 极速模式等）';
-var UPGRADE_EN = 'use a browser on Chromium 72 or later (Chrome, Edge, 360 Secure Browser 13 in fast mode, ...)';
+// Dual-core browsers (360 / QQ / Sogou) pinned to their IE engine need the switch to their Chromium core.
+var UPGRADE_ZH = '请把浏览器切换到极速模式（地址栏右侧的闪电图标），或使用 Chrome、Edge 等 Chromium 72 或更高版本内核的浏览器';
+var UPGRADE_EN = 'switch the browser to its fast mode (极速模式, the lightning icon in the address bar), or use Chrome, Edge or another browser on Chromium 72 or later';
 
 /**
  * The SDK's error value, `{code, msg}`, as the `error` callback and promise
@@ -43,7 +44,7 @@ function unsupported() {
   return sdkError(
     UNSUPPORTED,
     'RtVideo: 当前浏览器缺少 ' + list + '，无法运行坐席 SDK；' + UPGRADE_ZH +
-      '. This browser lacks ' + list + ', which the agent SDK needs; ' + UPGRADE_EN + '.',
+      '. This browser lacks ' + list + ', which the agent SDK needs; ' + UPGRADE_EN + '.'
   );
 }
 
@@ -60,14 +61,14 @@ function loadFailure(e, file) {
       UNSUPPORTED,
       "RtVideo: 页面的内容安全策略（CSP）禁止编译 WebAssembly：Chromium 97 以前的内核需要 script-src 'unsafe-eval'，" +
         "97 起 'wasm-unsafe-eval' 即可 (" + text + "). The page's Content-Security-Policy forbids compiling " +
-        "WebAssembly: engines before Chromium 97 need script-src 'unsafe-eval', from 97 on 'wasm-unsafe-eval' is enough.",
+        "WebAssembly: engines before Chromium 97 need script-src 'unsafe-eval', from 97 on 'wasm-unsafe-eval' is enough."
     );
   }
   if (compile) {
     return sdkError(
       UNSUPPORTED,
       'RtVideo: 浏览器无法编译 ' + file + '（' + text + '）；' + UPGRADE_ZH +
-        '. This browser cannot compile ' + file + ' (' + text + '); ' + UPGRADE_EN + '.',
+        '. This browser cannot compile ' + file + ' (' + text + '); ' + UPGRADE_EN + '.'
     );
   }
   return sdkError('INTERNAL', 'RtVideo: cannot load ' + file + ': ' + text);

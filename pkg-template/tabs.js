@@ -15,7 +15,7 @@
 // and the SDK's lines (the leader's, sent to the followers too).
 //
 // ES2019, no modules: inlined into the script-tag build (pkg-template/
-// loader.js) and shipped as tabs.js of the npm package (imported by index.js),
+// bundle.js) and shipped as tabs.js of the npm package (imported by index.js),
 // like support.js and logs.js, whose sdkError() and LogRing it uses.
 
 var TAB_BEAT_MS = 1000; // BroadcastChannel election: leader heartbeat

@@ -3,7 +3,8 @@
 //   pkg/index.js, index.d.ts, consts.js     ESM entry (webpack 5 / Vite) and its types
 //   pkg/support.js, logs.js, tabs.js        browser checks, log ring, tab group (shared with the script-tag build)
 //   pkg/snk_rt_video_pc.js, _bg.wasm         wasm-bindgen `web` output (loaded by index.js)
-//   pkg/dist/snk-rt-video-pc.js             script-tag build (window.RtVideo) ...
+//   pkg/dist/snk-rt-video-pc.js             script-tag build: the ES5 file pages include (window.RtVideo) ...
+//   pkg/dist/snk-rt-video-pc.sdk.js         ... the rest of the SDK it loads where it can run (ES2019) ...
 //   pkg/dist/snk_rt_video_pc_bg.wasm        ... and the wasm it loads
 //   pkg/package.json, README.md, SIZES.txt
 //
@@ -51,6 +52,7 @@ const OUTPUTS = [
   `${files.OUT_NAME}.js`,
   WASM,
   `dist/${files.DIST_SCRIPT}`,
+  `dist/${files.DIST_SDK}`,
   `dist/${WASM}`,
 ];
 
@@ -92,16 +94,17 @@ async function bindgen(target, outDir) {
 
 /**
  * The script-tag build is loaded as it is (no bundler of the page's minifies
- * it): terser, with output limited to ES2019 so engines from Chromium 72 on
- * parse it, and no eval (terser never adds one). About 4 KB gzip less.
+ * it): terser, with output limited to `ecma` (5 for the file pages include,
+ * so every engine parses it; 2019 for the rest, which Chromium 72 parses), and
+ * no eval (terser never adds one). About 4 KB gzip less.
  * RTV_NO_MINIFY=1 leaves it as it is (readable names in CPU profiles:
  * BENCH_PROFILE of tests/bench/browser.mjs).
  */
-async function minifyScript(source) {
+async function minifyScript(source, ecma) {
   if (NO_MINIFY) return source;
   const { minify } = await import('terser');
   const out = await minify(source, {
-    ecma: 2019,
+    ecma,
     module: false,
     compress: { passes: 2 },
     mangle: true,
@@ -125,8 +128,8 @@ async function assemble(consts, version, hash) {
 
   // The hand-written declarations replace wasm-bindgen's (which name types it
   // does not define); check they still cover every export first.
-  const loaderSource = readFileSync(path.join(files.TEMPLATE_DIR, 'loader.js'), 'utf8');
-  files.checkDeclarations(readFileSync(path.join(STAGE, `${files.OUT_NAME}.d.ts`), 'utf8'), loaderSource);
+  const bootSource = readFileSync(path.join(files.TEMPLATE_DIR, 'boot.js'), 'utf8');
+  files.checkDeclarations(readFileSync(path.join(STAGE, `${files.OUT_NAME}.d.ts`), 'utf8'), bootSource);
   for (const f of [`${files.OUT_NAME}.d.ts`, `${files.OUT_NAME}_bg.wasm.d.ts`]) rmSync(path.join(STAGE, f));
 
   const t = Date.now();
@@ -157,7 +160,8 @@ async function assemble(consts, version, hash) {
   write('package.json', files.packageJson(version));
   write('README.md', files.readme(version));
   const glue = readFileSync(path.join(glueDir, `${files.OUT_NAME}.js`), 'utf8');
-  write(`dist/${files.DIST_SCRIPT}`, await minifyScript(files.distScript(glue, consts.js, version, consts.links)));
+  write(`dist/${files.DIST_SCRIPT}`, await minifyScript(files.distBoot(consts.js, version), 5));
+  write(`dist/${files.DIST_SDK}`, await minifyScript(files.distSdk(glue, version, consts.links), 2019));
   rmSync(glueDir, { recursive: true });
   write(STAMP, `${hash}\n`);
 }

@@ -10,8 +10,10 @@ export const TEMPLATE_DIR = path.join(ROOT, 'pkg-template');
 
 /** Base name of the wasm-bindgen output (`--out-name`). */
 export const OUT_NAME = 'snk_rt_video_pc';
-/** The script-tag build, in pkg/dist/, with `${OUT_NAME}_bg.wasm` beside it. */
+/** The script-tag build, in pkg/dist/, with `${OUT_NAME}_bg.wasm` beside it: the ES5 file pages include ... */
 export const DIST_SCRIPT = 'snk-rt-video-pc.js';
+/** ... and the rest of the SDK it loads where the engine can run it (ES2019). */
+export const DIST_SDK = 'snk-rt-video-pc.sdk.js';
 
 function template(name) {
   return readFileSync(path.join(TEMPLATE_DIR, name), 'utf8');
@@ -118,51 +120,54 @@ export function readme(version) {
   return fill('README.md', template('README.md'), { __RTV_VERSION__: version });
 }
 
+/** `text` indented by two spaces (a file inlined into an IIFE). */
+function indent(text) {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');
+}
+
 /**
- * The script-tag build: pkg-template/loader.js with the wasm-bindgen
- * `no-modules` glue inside its IIFE. The glue's first statement is
- * `let wasm_bindgen = (function(exports) {`, a block-scoped name, so inside
- * the IIFE it stays private.
+ * The file a script-tag page includes: pkg-template/boot.js (ES5) with the
+ * browser checks, the constants and the version filled in.
  */
-export function distScript(glue, constsLiteral, version, links) {
+export function distBoot(constsLiteral, version) {
+  const body = fill('boot.js', template('boot.js'), {
+    '  /* @support */': indent(supportSource()),
+    __RTV_CONSTS__: constsLiteral.replace(/\n/g, '\n  '),
+    __RTV_VERSION__: JSON.stringify(version),
+  });
+  if (!body.includes(`'${DIST_SDK}'`)) throw new Error(`pkg-template/boot.js does not load ${DIST_SDK}`);
+  return `/*! snk-rt-video-pc ${version} (script-tag build) | MIT */\n${body}`;
+}
+
+/**
+ * The rest of the script-tag build: pkg-template/bundle.js with the
+ * wasm-bindgen `no-modules` glue inside its IIFE. The glue's first statement
+ * is `let wasm_bindgen = (function(exports) {`, a block-scoped name, so
+ * inside the IIFE it stays private.
+ */
+export function distSdk(glue, version, links) {
   if (!/^let wasm_bindgen = /m.test(glue)) {
-    throw new Error('the no-modules glue no longer declares `let wasm_bindgen`; update pkg-template/loader.js');
+    throw new Error('the no-modules glue no longer declares `let wasm_bindgen`; update pkg-template/bundle.js');
   }
   if (/\bnew Function\b|\beval\(/.test(glue)) {
     throw new Error('the no-modules glue uses eval/new Function, which the CSP of agent pages forbids');
   }
   // The glue's JSDoc blocks repeat index.d.ts; script-tag users run no
   // minifier, so they are dropped here (about 1.3 KB gzip).
-  const indented = glue
-    .replace(/^[ \t]*\/\*\*(?:(?!\*\/)[\s\S])*?\*\/[ \t]*\n/gm, '')
-    .trimEnd()
-    .split('\n')
-    .map((l) => (l ? `  ${l}` : l))
-    .join('\n');
-  const body = fill('loader.js', template('loader.js'), {
-    '  /* @support */': supportSource()
-      .split('\n')
-      .map((l) => (l ? `  ${l}` : l))
-      .join('\n'),
-    '  /* @logs */': logsSource()
-      .split('\n')
-      .map((l) => (l ? `  ${l}` : l))
-      .join('\n'),
-    '  /* @tabs */': tabsSource()
-      .split('\n')
-      .map((l) => (l ? `  ${l}` : l))
-      .join('\n'),
-    '  /* @early */': template('early.js')
-      .trimEnd()
-      .split('\n')
-      .map((l) => (l ? `  ${l}` : l))
-      .join('\n'),
-    '  /* @glue */': `  // ---- wasm-bindgen no-modules glue ----\n${indented}\n  // ---- end of glue ----`,
-    __RTV_CONSTS__: constsLiteral.replace(/\n/g, '\n  '),
-    __RTV_VERSION__: JSON.stringify(version),
+  const stripped = glue.replace(/^[ \t]*\/\*\*(?:(?!\*\/)[\s\S])*?\*\/[ \t]*\n/gm, '');
+  const body = fill('bundle.js', template('bundle.js'), {
+    '  /* @support */': indent(supportSource()),
+    '  /* @logs */': indent(logsSource()),
+    '  /* @tabs */': indent(tabsSource()),
+    '  /* @early */': indent(template('early.js')),
+    '  /* @glue */': `  // ---- wasm-bindgen no-modules glue ----\n${indent(stripped)}\n  // ---- end of glue ----`,
     __RTV_LINKS__: JSON.stringify(links),
   });
-  return `/*! snk-rt-video-pc ${version} (script-tag build) | MIT */\n${body}`;
+  return `/*! snk-rt-video-pc ${version} (script-tag build, the SDK) | MIT */\n${body}`;
 }
 
 /**
@@ -182,14 +187,14 @@ export function classMethods(dts) {
 }
 
 /** Throws when the wasm exports a method that index.d.ts (or the loader's facade) does not know. */
-export function checkDeclarations(bindgenDts, loaderSource) {
+export function checkDeclarations(bindgenDts, bootSource) {
   const exported = classMethods(bindgenDts);
   const declared = classMethods(template('index.d.ts'));
   // `free` is wasm-bindgen's manual release; pages use destroy().
   const missing = [...exported].filter((n) => n !== 'free' && !declared.has(n));
   if (missing.length) throw new Error(`pkg-template/index.d.ts lacks RtVideo.${missing.join(', RtVideo.')}`);
   const facadeMissing = [...exported].filter(
-    (n) => !['free', 'debugCounters', 'state', 'destroy'].includes(n) && !loaderSource.includes(`'${n}'`),
+    (n) => !['free', 'debugCounters', 'state', 'destroy'].includes(n) && !bootSource.includes(`'${n}'`),
   );
-  if (facadeMissing.length) throw new Error(`pkg-template/loader.js METHODS lacks ${facadeMissing.join(', ')}`);
+  if (facadeMissing.length) throw new Error(`pkg-template/boot.js METHODS lacks ${facadeMissing.join(', ')}`);
 }

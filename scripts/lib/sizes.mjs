@@ -16,6 +16,7 @@ export const SIZED_FILES = [
   'tabs.js',
   'dist/snk_rt_video_pc_bg.wasm',
   'dist/snk-rt-video-pc.js',
+  'dist/snk-rt-video-pc.sdk.js',
 ];
 
 function kb(n) {

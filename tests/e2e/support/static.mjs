@@ -32,7 +32,7 @@ function resolveUnder(base, rel) {
  * Starts the server. `csp`: a Content-Security-Policy value sent with every
  * HTML response (none when absent). `tls`: `{key, cert}` to serve HTTPS (a
  * console served from the internet; see support/tls.mjs). Resolves to `{ url, stop(), hold(),
- * release(), wasmAsked() }`; `url` ends with `/`. After `hold()`, every
+ * release(), wasmAsked(), requested() }`; `url` ends with `/`. After `hold()`, every
  * `.wasm` response waits until `release()` (a script-tag page then surely
  * runs its facade while the wasm loads).
  */
@@ -40,8 +40,10 @@ export async function startStatic({ csp, tls } = {}) {
   let gate = null; // a promise while .wasm responses are held
   let open = () => {};
   let wasmAsked = 0;
+  const requested = []; // every path asked for, in order
   const handler = async (req, res) => {
     const { pathname } = new URL(req.url, 'http://x');
+    requested.push(pathname);
     const file = pathname.startsWith('/pkg/')
       ? resolveUnder(PKG, decodeURIComponent(pathname.slice('/pkg/'.length)))
       : resolveUnder(PAGES, decodeURIComponent(pathname === '/' ? 'harness.html' : pathname.slice(1)));
@@ -72,6 +74,7 @@ export async function startStatic({ csp, tls } = {}) {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/`,
     port,
     wasmAsked: () => wasmAsked,
+    requested: () => requested.slice(),
     hold() {
       if (!gate) gate = new Promise((r) => (open = r));
     },
