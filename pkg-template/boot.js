@@ -269,6 +269,36 @@
     );
   }
 
+  /**
+   * The self-check (preflight.js, in the second file): resolves with a report,
+   * one entry per check, once the SDK is loaded or could not be, within
+   * `opts.timeout` (10 s) in all. Where the second file never comes (the IE
+   * engine), the report has the engine's entry only. Nothing without Promise.
+   */
+  RtVideo.preflight = function (options, opts) {
+    if (typeof Promise !== 'function') return undefined;
+    var limit = opts && opts.timeout > 0 ? opts.timeout : 10000;
+    var t0 = Date.now();
+    return new Promise(function (resolve) {
+      var timer = setTimeout(resolve, limit);
+      RtVideo.ready.then(null, function () {}).then(function () {
+        clearTimeout(timer);
+        resolve();
+      });
+    }).then(function () {
+      var err = loadError || sdkError('TIMEOUT', 'RtVideo: the SDK did not load within ' + limit + ' ms');
+      if (sdk) return sdk.preflight(Real, Real ? null : err, VERSION, options, { timeout: Math.max(limit - (Date.now() - t0), 1) });
+      var a = err.code === UNSUPPORTED ? [UPGRADE_ZH, UPGRADE_EN] : ['', ''];
+      return {
+        ok: false,
+        version: VERSION,
+        at: new Date().toISOString(),
+        userAgent: navigator.userAgent,
+        checks: [{ check: 'engine', ok: false, code: err.code, detail: err.msg, advice: { zh: a[0], en: a[1] } }],
+      };
+    });
+  };
+
   /** Called by the second file with what it holds (bundle.js). */
   function attach(api) {
     if (sdk || loadError) return;

@@ -17,6 +17,8 @@
 
   /* @early */
 
+  /* @preflight */
+
   /* @glue */
 
   var boot = window.RtVideo;
@@ -24,6 +26,7 @@
   boot.__attach({
     Tab: RtVideoTab,
     earlyLinks: earlyLinks,
+    preflight: preflight,
     /** Instantiates the module from boot.js's response; resolves with the wasm-bindgen class. */
     init: function (response) {
       return wasm_bindgen({ module_or_path: response }).then(function () {

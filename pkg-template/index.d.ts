@@ -191,6 +191,32 @@ export interface SidOnly {
   sid: string;
 }
 
+/** What `RtVideo.preflight` checks, in the order of the report. */
+export type PreflightCheckName = 'engine' | 'config' | 'page' | 'localNetwork' | 'tabs' | 'push' | 'video' | 'state' | 'exe';
+
+/** One check of the self-check. */
+export interface PreflightCheck {
+  check: PreflightCheckName;
+  ok: boolean;
+  /** `OK`, an error code of the SDK, `PAGE_DISCARDED`, or `NOT_RUN` (an earlier check failed). */
+  code: 'OK' | RtVideoErrorCode | 'PUSH_LINK_LOST' | 'PAGE_DISCARDED' | 'NOT_RUN';
+  /** What was seen (status, versions, URLs; never the token). */
+  detail: string;
+  /** What to do (empty when `ok`). */
+  advice: { zh: string; en: string };
+}
+
+/** What `RtVideo.preflight` resolves with (JSON-safe: attach it to a ticket). */
+export interface PreflightReport {
+  /** Every check passed. */
+  ok: boolean;
+  version: string;
+  /** ISO time of the check. */
+  at: string;
+  userAgent: string;
+  checks: PreflightCheck[];
+}
+
 /**
  * One agent session. Every method but `state()` returns a promise that is
  * already marked handled; local failures reject with {@link RtVideoError},
@@ -210,6 +236,13 @@ declare class RtVideo {
    * `INTERNAL` when the wasm could not be fetched (script-tag build).
    */
   static readonly ready: Promise<void>;
+  /**
+   * The self-check for agents and support desks: the engine, the options, the
+   * page, the local network permission, the tab group, the push channel, both
+   * HTTP services and the video client, one entry each. Changes nothing on the
+   * platform, leaves nothing open, settles within `timeout` (10,000 ms).
+   */
+  static preflight(options: RtVideoOptions, opts?: { timeout?: number }): Promise<PreflightReport>;
   /** Live SDK resources on the page (for leak checks). */
   static debugCounters(): {
     listeners: number;

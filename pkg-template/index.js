@@ -14,6 +14,7 @@ import init, { RtVideo as Real } from './snk_rt_video_pc.js';
 import { Consts } from './consts.js';
 import { loadFailure, sdkThrowable, unsupported } from './support.js';
 import { RtVideoTab, tabDebugCounters } from './tabs.js';
+import { preflight } from './preflight.js';
 
 const WASM_FILE = 'snk_rt_video_pc_bg.wasm';
 
@@ -56,6 +57,8 @@ Object.defineProperty(RtVideo, 'version', { value: __RTV_VERSION__, enumerable: 
 const ready = loadError ? Promise.reject(loadError) : Promise.resolve();
 ready.catch(() => {});
 Object.defineProperty(RtVideo, 'ready', { value: ready, enumerable: true });
+/** The self-check (preflight.js): resolves with a report, one entry per check. */
+RtVideo.preflight = (options, opts) => preflight(loadError ? null : Real, loadError, __RTV_VERSION__, options, opts);
 /** Live SDK resources on the page (leak checks). */
 RtVideo.debugCounters = () => tabDebugCounters(loadError ? {} : Real.debugCounters());
 

@@ -18,6 +18,11 @@
 // bundle.js) and shipped as tabs.js of the npm package (imported by index.js),
 // like support.js and logs.js, whose sdkError() and LogRing it uses.
 
+// Memory Saver discarded the page and this is the load that followed (issue 18).
+var TAB_DISCARDED =
+  'this page was discarded by the browser to save memory and loaded again: calls offered meanwhile were missed ' +
+  '(本页曾被浏览器丢弃以节省内存, 期间的来电会漏接); administrators can exempt the console with the policy TabDiscardingExceptions';
+
 var TAB_BEAT_MS = 1000; // BroadcastChannel election: leader heartbeat
 var TAB_SILENT_MS = 2500; // ... a leader silent this long is gone
 var TAB_CLAIM_MS = 250; // ... how long a claim waits for a better one
@@ -119,6 +124,17 @@ function tabCall(observer, name, arg) {
   }
 }
 
+/** The instances of this page (for the self-check: preflight.js `tabLinksHere`). */
+var tabLive = new Set();
+
+/** The links of the instance of group `name` that leads from this page, or null. */
+function tabLinksHere(name) {
+  for (const t of tabLive) {
+    if (t._name === name && t._role === 'leader' && t._real) return t._real.__links();
+  }
+  return null;
+}
+
 /** The lock and channel name of an agent's tab group (`key`: `__validate`'s). */
 function tabGroup(key) {
   return 'rtvideo:' + key;
@@ -187,6 +203,8 @@ class RtVideoTab {
     document.addEventListener('freeze', this._onHide);
     document.addEventListener('resume', this._onShow);
     this._logs.add('info', 'RtVideo ' + this._version + ' for ' + info.key + (this._solo ? ' (one instance per page)' : ''));
+    if (typeof document !== 'undefined' && document.wasDiscarded) this._logs.add('warn', TAB_DISCARDED);
+    tabLive.add(this);
     // What the loader started before the wasm was ready (early.js): the
     // group's lock request, which `_join` takes over, and the links it opened
     // once it held the lock, which `_lead` hands to the instance. Another
@@ -294,6 +312,7 @@ class RtVideoTab {
   /** The instance is over: no listener of ours stays on the page. */
   _end() {
     this._role = 'ended';
+    tabLive.delete(this);
     window.removeEventListener('pagehide', this._onHide);
     window.removeEventListener('pageshow', this._onShow);
     document.removeEventListener('freeze', this._onHide);
@@ -611,6 +630,11 @@ class RtVideoTab {
         break;
       case 'call':
         if (this._role === 'leader' && this._real) this._answerCall(m);
+        break;
+      case 'links?':
+        // The self-check of another page (or of this one without an
+        // instance) asks instead of opening a second push stream or EXE socket.
+        if (this._role === 'leader' && this._real) this._post({ t: 'links', to: m.from, links: this._real.__links() });
         break;
       case 'settled':
         this._settled(m);

@@ -1,7 +1,8 @@
 // `npm run build`: builds the SDK package into pkg/.
 //
 //   pkg/index.js, index.d.ts, consts.js     ESM entry (webpack 5 / Vite) and its types
-//   pkg/support.js, logs.js, tabs.js        browser checks, log ring, tab group (shared with the script-tag build)
+//   pkg/support.js, logs.js, tabs.js,       browser checks, log ring, tab group, self-check
+//   preflight.js                            (shared with the script-tag build)
 //   pkg/snk_rt_video_pc.js, _bg.wasm         wasm-bindgen `web` output (loaded by index.js)
 //   pkg/dist/snk-rt-video-pc.js             script-tag build: the ES5 file pages include (window.RtVideo) ...
 //   pkg/dist/snk-rt-video-pc.sdk.js         ... the rest of the SDK it loads where it can run (ES2019) ...
@@ -47,6 +48,7 @@ const OUTPUTS = [
   'support.js',
   'logs.js',
   'tabs.js',
+  'preflight.js',
   'package.json',
   'README.md',
   `${files.OUT_NAME}.js`,
@@ -155,6 +157,7 @@ async function assemble(consts, version, hash) {
   write('support.js', files.supportJs());
   write('logs.js', files.logsJs());
   write('tabs.js', files.tabsJs());
+  write('preflight.js', files.preflightJs());
   write('index.js', files.indexJs(version));
   write('index.d.ts', files.indexDts(consts.dts, consts.errorCodes));
   write('package.json', files.packageJson(version));

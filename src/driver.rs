@@ -222,6 +222,12 @@ impl Driver {
             .unwrap_or(JsValue::NULL)
     }
 
+    /// The links as the self-check reads them (`Agent::link_report`).
+    pub(crate) fn link_report(&self) -> JsValue {
+        self.with_inner(|i| i.agent.link_report().0)
+            .unwrap_or(JsValue::NULL)
+    }
+
     /// The current state string.
     pub(crate) fn state(&self) -> &'static str {
         if self.dead.get() {

@@ -176,6 +176,24 @@ fn millis<V: Value>(o: &V, field: &'static str, default: f64) -> Result<f64, Con
 }
 
 impl Config {
+    /// The push channel's subscribe URL (SPEC §4.1), resuming after `last_id`.
+    pub fn subscribe_url(&self, last_id: Option<&str>) -> String {
+        let mut url = txt!(
+            self.sse_url,
+            "subscribe?systemCode=",
+            encode_query(&self.system_code),
+            "&account=",
+            encode_query(&self.account)
+        );
+        if let Some(t) = &self.token {
+            url += &txt!("&token=", encode_query(t));
+        }
+        if let Some(id) = last_id {
+            url += &txt!("&lastEventId=", encode_query(id));
+        }
+        url
+    }
+
     /// Validates the options object. Every given option is checked, even
     /// ones that end up unused.
     pub fn from_value<V: Value>(o: &V) -> Result<Config, ConfigError> {

@@ -225,3 +225,31 @@ fn a_change_while_the_link_is_up_or_retrying_changes_nothing() {
     assert!(h.errors().is_empty());
     assert_eq!(h.state(), State::Ready);
 }
+
+#[test]
+fn the_link_report_names_each_link_the_permission_and_the_exe_version() {
+    let mut h = H::ready();
+    let r = h.agent.link_report();
+    assert_eq!(r["state"], "ready");
+    assert_eq!(r["push"], "up");
+    assert_eq!(r["exe"], "up");
+    assert_eq!(r["exeVersion"], "t");
+    assert_eq!(r["localNetwork"], "unsupported");
+    h.input(Input::LocalNetwork(LocalNetwork::Denied));
+    h.input(Input::PushDown {
+        status: None,
+        wrong_type: false,
+    });
+    let r = h.agent.link_report();
+    assert_eq!(
+        (r["push"].as_str(), r["localNetwork"].as_str()),
+        (Some("connecting"), Some("denied"))
+    );
+    let mut b = failed_first_attempt(LocalNetwork::Denied);
+    b.input(Input::LocalNetwork(LocalNetwork::Denied));
+    let r = b.agent.link_report();
+    assert_eq!(
+        (r["exe"].as_str(), r["exeVersion"].is_null()),
+        (Some("blocked"), true)
+    );
+}

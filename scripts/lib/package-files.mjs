@@ -93,7 +93,19 @@ function tabsSource() {
 
 /** tabs.js of the npm package: the tab group as an ES module. */
 export function tabsJs() {
-  return `${HEADER}import { sdkError } from './support.js';\nimport { LogRing, logFileName, describeCustomer } from './logs.js';\n\n${tabsSource()}\n\nexport { RtVideoTab, tabDebugCounters };\n`;
+  return `${HEADER}import { sdkError } from './support.js';\nimport { LogRing, logFileName, describeCustomer } from './logs.js';\n\n${tabsSource()}\n\nexport { RtVideoTab, tabDebugCounters, tabGroup, tabLocks, tabLinksHere };\n`;
+}
+
+/** The self-check of pkg-template/preflight.js (functions, no exports there). */
+function preflightSource() {
+  const text = template('preflight.js');
+  if (!/^async function preflight\(/m.test(text)) throw new Error('pkg-template/preflight.js lacks preflight()');
+  return text.trimEnd();
+}
+
+/** preflight.js of the npm package. */
+export function preflightJs() {
+  return `${HEADER}import { tabGroup, tabLocks, tabLinksHere } from './tabs.js';\n\n${preflightSource()}\n\nexport { preflight };\n`;
 }
 
 /** index.js: the ESM entry that attaches the statics. */
@@ -164,6 +176,7 @@ export function distSdk(glue, version, links) {
     '  /* @logs */': indent(logsSource()),
     '  /* @tabs */': indent(tabsSource()),
     '  /* @early */': indent(template('early.js')),
+    '  /* @preflight */': indent(preflightSource()),
     '  /* @glue */': `  // ---- wasm-bindgen no-modules glue ----\n${indent(stripped)}\n  // ---- end of glue ----`,
     __RTV_LINKS__: JSON.stringify(links),
   });

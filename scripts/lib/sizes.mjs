@@ -14,6 +14,7 @@ export const SIZED_FILES = [
   'support.js',
   'logs.js',
   'tabs.js',
+  'preflight.js',
   'dist/snk_rt_video_pc_bg.wasm',
   'dist/snk-rt-video-pc.js',
   'dist/snk-rt-video-pc.sdk.js',

@@ -74,6 +74,34 @@ impl RtVideo {
         Ok(info.into())
     }
 
+    /// Internal (pkg-template/preflight.js): validates `options` like the
+    /// constructor (throws naming the field) and returns what the self-check
+    /// reaches, as the core builds it: `{push, video, state, exe, systemCode,
+    /// account, token}` (`push`: the subscribe URL; `token` may be absent).
+    #[wasm_bindgen(js_name = __preflight, skip_typescript)]
+    pub fn preflight_plan(options: JsValue) -> Result<JsValue, JsValue> {
+        let c = config_of(&options).map_err(|msg| config_error(&msg))?;
+        let plan = Object::new();
+        let put = |k: &'static str, v: &str| set_member(&plan, k, &JsValue::from_str(v));
+        put("push", &c.subscribe_url(None));
+        put("video", &c.video_url);
+        put("state", &c.state_url);
+        put("exe", &c.exe_url);
+        put("systemCode", &c.system_code);
+        put("account", &c.account);
+        if let Some(t) = &c.token {
+            put("token", t);
+        }
+        Ok(plan.into())
+    }
+
+    /// Internal (pkg-template/tabs.js): the state of this instance's links for
+    /// the self-check (`rtv_core::Agent::link_report`).
+    #[wasm_bindgen(js_name = __links, skip_typescript)]
+    pub fn links_js(&self) -> JsValue {
+        self.driver.link_report()
+    }
+
     /// Internal (pkg-template/tabs.js): the trace document (`exportTrace()`):
     /// every input of the core with its time, for `examples/replay.rs`.
     #[wasm_bindgen(js_name = __trace, skip_typescript)]

@@ -192,3 +192,16 @@ test('an intranet-style page (loopback, http) with no EXE running: EXE_LINK_LOST
   const logs = await h.eval(() => window.__probes.console.map((m) => m.text).join('\n'));
   assert.match(logs, /local network permission: prompt/);
 });
+
+test('the self-check with the permission denied: localNetwork and exe say EXE_BLOCKED, with the setting and the policy', async () => {
+  const { context } = await publicConsole('denied');
+  const h = await open(context);
+  const report = await h.eval((o) => RtVideo.preflight(o), fastOptions(env.sim, 'lna-preflight'));
+  const c = Object.fromEntries(report.checks.map((e) => [e.check, e]));
+  assert.equal(c.localNetwork.code, 'EXE_BLOCKED', JSON.stringify(c.localNetwork));
+  assert.equal(c.localNetwork.detail, 'denied');
+  assert.equal(c.exe.code, 'EXE_BLOCKED', JSON.stringify(c.exe));
+  assert.match(c.exe.advice.zh, /本地网络访问/);
+  assert.match(c.exe.advice.en, /LocalNetworkAccessAllowedForUrls/);
+  assert.equal(c.push.ok, true, 'the push channel is not affected');
+});

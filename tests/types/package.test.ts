@@ -97,3 +97,17 @@ function onSdkError(err: RtVideoError): string {
   return `${err.code}: ${err.msg}`;
 }
 void onSdkError;
+
+// ---- the self-check: a typed report ----
+async function selfCheck(): Promise<void> {
+  const report = await RtVideo.preflight(options, { timeout: 5000 });
+  const ok: boolean = report.ok;
+  for (const c of report.checks) {
+    const name: 'engine' | 'config' | 'page' | 'localNetwork' | 'tabs' | 'push' | 'video' | 'state' | 'exe' = c.check;
+    const advice: string = c.advice.zh + c.advice.en;
+    void [name, advice, ok];
+  }
+  // @ts-expect-error the options are checked
+  await RtVideo.preflight({ account: 'a' });
+}
+void selfCheck;

@@ -168,7 +168,10 @@ impl<V: Value> Agent<V> {
             .with_opt("exeCode", code.clone())
         };
         match p.kind {
-            ExeKind::Hello if ok => self.exe_up(),
+            ExeKind::Hello if ok => {
+                self.exe_version = data.str_of("exeVersion");
+                self.exe_up()
+            }
             ExeKind::Hello => {
                 self.report(failure());
                 self.out.push_back(Output::CloseExe);

@@ -3,7 +3,7 @@
 //! `agent/state`), heartbeats, the ping watchdog, `offline` on unload.
 
 use super::{Agent, Call, Role};
-use crate::config::{encode_query, LogLevel};
+use crate::config::LogLevel;
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
 use crate::machine::commands::HttpKind;
@@ -93,20 +93,7 @@ impl Sync {
 
 impl<V: Value> Agent<V> {
     pub(crate) fn open_push(&mut self) {
-        let c = &self.cfg;
-        let mut url = txt!(
-            c.sse_url,
-            "subscribe?systemCode=",
-            encode_query(&c.system_code),
-            "&account=",
-            encode_query(&c.account)
-        );
-        if let Some(t) = &c.token {
-            url += &txt!("&token=", encode_query(t));
-        }
-        if let Some(id) = self.dedup.resume_id() {
-            url += &txt!("&lastEventId=", encode_query(id));
-        }
+        let url = self.cfg.subscribe_url(self.dedup.resume_id());
         self.push = LinkState::Connecting;
         self.last_push_activity = self.now;
         self.log(

@@ -9,6 +9,7 @@ mod exe;
 mod links;
 mod local_network;
 mod push;
+mod report;
 mod snapshot;
 
 use std::collections::VecDeque;
@@ -143,6 +144,8 @@ pub struct Agent<V> {
     pub(crate) exe_blocked: bool,
     /// EXE_BLOCKED was reported in this outage (once, not per attempt).
     pub(crate) exe_blocked_reported: bool,
+    /// `exeVersion` of the last `hello` answered (for the self-check).
+    pub(crate) exe_version: Option<String>,
 }
 
 impl<V: Value> Agent<V> {
@@ -189,6 +192,7 @@ impl<V: Value> Agent<V> {
             exe_check: None,
             exe_blocked: false,
             exe_blocked_reported: false,
+            exe_version: None,
         };
         a.log(LogLevel::Info, txt!("starting agent ", a.cfg.account));
         if let Some(snap) = snapshot {
