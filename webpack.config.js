@@ -19,7 +19,7 @@ const demoDir = path.resolve(__dirname, 'www-demo');
 const pkgDir = path.resolve(process.env.RTV_PKG_DIR || path.join(__dirname, 'pkg'));
 
 // Files served as they are, next to the bundle.
-const STATIC_FILES = ['styles.css', 'legacy.html', 'legacy.js'];
+const STATIC_FILES = ['styles.css', 'legacy.html', 'legacy.js', 'selfcheck.html', 'selfcheck.js'];
 // The page whose `<script src="main.js">` is rewritten to the emitted entry files.
 const INDEX_HTML = 'index.html';
 const ENTRY_NAME = 'main';

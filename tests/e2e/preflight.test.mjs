@@ -158,3 +158,24 @@ test('the npm build has the same self-check', async () => {
   assert.deepEqual(report.checks.map((c) => c.check), CHECKS);
   assert.equal(report.ok, true, JSON.stringify(report.checks));
 });
+
+test('a page loaded again after the browser discarded it: the log and the self-check say so, naming the policy', async () => {
+  const page = await env.browser.context.newPage();
+  env.pages.push({ close: () => page.close() });
+  // Chromium sets document.wasDiscarded on the load after a discard (Memory Saver).
+  await page.addInitScript(() => Object.defineProperty(Document.prototype, 'wasDiscarded', { get: () => true }));
+  await page.goto(`${env.server.url}harness.html`);
+  await page.evaluate(() => window.H.ready);
+  const o = fastOptions(env.sim, 'pf-discarded');
+  const report = await page.evaluate((opts) => RtVideo.preflight(opts), o);
+  const c = byName(report);
+  assert.equal(c.page.code, 'PAGE_DISCARDED');
+  assert.match(c.page.advice.en, /TabDiscardingExceptions/);
+  const log = await page.evaluate((opts) => {
+    const rt = new RtVideo(opts, {});
+    const text = rt.getLogs();
+    rt.destroy();
+    return text;
+  }, o);
+  assert.match(log, /discarded by the browser.*TabDiscardingExceptions/);
+});

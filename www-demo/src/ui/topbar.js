@@ -1,5 +1,5 @@
 // Header: who is logged in, the state badge, the EXE link, and the
-// rest/back, simulate-call, reconnect and log-out buttons.
+// rest/back, simulate-call, reconnect, self-check and log-out buttons.
 
 import { byTestId, bi, show, setChildren } from './dom.js';
 import { stateLabel } from '../labels.js';
@@ -21,6 +21,7 @@ export function mountTopbar(store, actions, { onLogout }) {
   const reconnect = byTestId('reconnect', bar);
   const downloadLogs = byTestId('download-logs', bar);
   const logout = byTestId('logout', bar);
+  const selfCheck = byTestId('self-check', bar);
 
   rest.addEventListener('click', () => actions.toggleRest());
   simCall.addEventListener('click', () => actions.simulateCall());
@@ -33,6 +34,11 @@ export function mountTopbar(store, actions, { onLogout }) {
     show(bar, s.phase === 'online');
     account.textContent = s.account;
     system.textContent = s.systemCode;
+    // The self-check page runs with this console's query (its platform and EXE).
+    const q = new URLSearchParams(window.location.search);
+    q.set('account', s.account || '');
+    q.set('systemCode', s.systemCode || '');
+    selfCheck.href = `selfcheck.html?${q}`;
 
     if (shown.state !== s.state) {
       const [zh, en] = stateLabel(s.state);
