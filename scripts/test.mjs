@@ -2,7 +2,7 @@
 // order; stops at the first failing step and says which; prints a timing
 // table at the end.
 //
-//   setup → fmt → clippy → clippy-wasm → native → build → types → sim-build →
+//   setup → fmt → clippy → clippy-wasm → native → build → types → shell → sim-build →
 //   browser → demo → e2e → compat → cleanup
 //
 // RTV_TEST_STEPS=name,name runs only those steps (same order; refused when
@@ -59,6 +59,11 @@ const STEPS = [
     name: 'types',
     what: 'TypeScript type test of pkg/index.d.ts',
     run: () => run(nodeBin('tsc'), ['--noEmit', '-p', path.join('tests', 'types')]),
+  },
+  {
+    name: 'shell',
+    what: 'node --test tests/shell/*.test.mjs (the JS shell without a browser; early.js URLs against the core)',
+    run: () => nodeTests(path.join('tests', 'shell')),
   },
   { name: 'sim-build', what: 'cargo build -p rtv-sim', run: () => cargo('build', '-p', 'rtv-sim') },
   {

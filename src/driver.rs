@@ -17,7 +17,6 @@ use rtv_core::{txt, CallId, LogLevel, Millis, ReqId};
 use wasm_bindgen::JsValue;
 use web_sys::console;
 
-use crate::live;
 use crate::web::counters::{Counted, Kind};
 use crate::web::exe::ExeLink;
 use crate::web::http::{self, InFlight};
@@ -52,6 +51,19 @@ pub(crate) struct Observer {
     pub early: Option<Function>,
 }
 
+/// What the layer that makes drivers wires in (src/api: the registry of live
+/// instances in src/live.rs, the fault injection of src/test_hooks.rs), so
+/// that the driver imports neither of them.
+#[derive(Clone, Copy)]
+pub(crate) struct Hooks {
+    /// An instance starts, before its first outputs are performed.
+    pub started: fn(&Rc<Driver>),
+    /// An instance completed: no callback of its page fires again.
+    pub ended: fn(&Driver),
+    /// Each drain of the core's outputs, with the instance's state borrowed.
+    pub draining: fn(),
+}
+
 /// One `RtVideo` instance behind its JS handle.
 pub(crate) struct Driver {
     inner: RefCell<Inner>,
@@ -65,6 +77,7 @@ pub(crate) struct Driver {
     /// `logLevel`: what reaches the console (the core emits info and above
     /// always, for the log ring).
     console_level: LogLevel,
+    hooks: Hooks,
     _count: Counted,
 }
 
@@ -150,6 +163,7 @@ impl Driver {
         observer: Observer,
         managed: bool,
         trace: Trace<Js>,
+        hooks: Hooks,
     ) -> Rc<Driver> {
         let console_level = agent.config().log_level;
         let d = Rc::new_cyclic(|me: &Weak<Driver>| Driver {
@@ -172,11 +186,12 @@ impl Driver {
             completed: Cell::new(false),
             dead: Cell::new(false),
             console_level,
+            hooks,
             _count: Counted::new(Kind::Instance),
         });
         let page = PageListeners::new(&d.sink(), managed);
         d.inner.borrow_mut().page = Some(page);
-        live::register(&d);
+        (d.hooks.started)(&d);
         // Its first read tells the core `asking` at once (the attempt the core
         // makes meanwhile is judged by a read after it, if it fails).
         let watch = LocalNetworkWatch::start(&d.sink());
@@ -281,7 +296,14 @@ impl Driver {
         if self.pumping.replace(true) {
             return;
         }
-        while let Some(batch) = self.with_inner(Inner::drain).filter(|b| !b.is_empty()) {
+        let draining = self.hooks.draining;
+        while let Some(batch) = self
+            .with_inner(|i| {
+                draining();
+                i.drain()
+            })
+            .filter(|b| !b.is_empty())
+        {
             for out in batch {
                 self.perform(out);
             }
@@ -437,7 +459,7 @@ impl Driver {
                 std::mem::take(&mut i.waiters),
             )
         });
-        live::unregister(self);
+        (self.hooks.ended)(self);
         let Some((push, exe, timer, page, watch, fetches, calls, waiters)) = released else {
             return;
         };
@@ -472,9 +494,6 @@ impl Driver {
 
 impl Inner {
     fn drain(&mut self) -> Vec<Output> {
-        // Test builds only: a deliberate panic with `inner` borrowed.
-        #[cfg(feature = "test-hooks")]
-        crate::test_hooks::panic_if_armed();
         let mut batch = Vec::new();
         while let Some(out) = self.agent.poll_output() {
             batch.push(out);

@@ -10,13 +10,24 @@ use rtv_core::{txt, Config, Method};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::driver::{Agent, Driver, Observer};
+use crate::driver::{Agent, Driver, Hooks, Observer};
 use crate::live;
 use crate::web::counters;
 use crate::web::http::mark_handled;
 use crate::web::timer;
 use crate::web::value::set_member;
 use crate::web::{Input, Js};
+
+/// The driver's hooks: live instances are kept (and told of a panic) by
+/// src/live.rs; test builds can make a drain panic (src/test_hooks.rs).
+const HOOKS: Hooks = Hooks {
+    started: live::register,
+    ended: live::unregister,
+    #[cfg(feature = "test-hooks")]
+    draining: crate::test_hooks::panic_if_armed,
+    #[cfg(not(feature = "test-hooks"))]
+    draining: || {},
+};
 
 /// One agent session: the push channel, the commands, the presence and the
 /// local video client, reported through `next`, `error` and `complete`.
@@ -53,7 +64,7 @@ impl RtVideo {
         let snap = managed.then_some(Js(snapshot));
         let trace = Trace::new(now, seed, env!("CARGO_PKG_VERSION"), &config, snap.as_ref());
         let agent = Agent::with_snapshot(config, now, seed, snap.as_ref());
-        let driver = Driver::start(agent, observer, managed, trace);
+        let driver = Driver::start(agent, observer, managed, trace, HOOKS);
         Ok(RtVideo { driver })
     }
 
