@@ -13,7 +13,7 @@ use std::rc::{Rc, Weak};
 use js_sys::{Function, Object};
 use rtv_core::error::{ErrorCode, SdkError};
 use rtv_core::trace::Trace;
-use rtv_core::{txt, CallId, LogLevel, Millis, ReqId};
+use rtv_core::{CallId, LogLevel, Millis, ReqId};
 use wasm_bindgen::JsValue;
 use web_sys::console;
 
@@ -430,7 +430,7 @@ impl Driver {
     fn caught(&self, name: &str, result: Result<JsValue, JsValue>) {
         if let Err(e) = result {
             console::error_2(
-                &JsValue::from_str(&txt!("RtVideo: observer.", name, " threw:")),
+                &JsValue::from_str(&format!("RtVideo: observer.{name} threw:")),
                 &e,
             );
         }
@@ -543,7 +543,7 @@ fn level_name(level: LogLevel) -> &'static str {
 }
 
 fn log(level: LogLevel, msg: &str) {
-    let line = JsValue::from_str(&txt!("[RtVideo] ", msg));
+    let line = JsValue::from_str(&format!("[RtVideo] {msg}"));
     match level {
         LogLevel::Silent => {}
         LogLevel::Error => console::error_1(&line),

@@ -5,7 +5,6 @@
 use crate::consts::MsgType;
 use crate::error::{ErrorCode, SdkError};
 use crate::facts::{self, PushFacts};
-use crate::txt;
 use crate::value::{Frame, Shape, Value};
 
 /// A well-formed push message.
@@ -27,8 +26,8 @@ fn bad(what: String) -> SdkError {
 fn object_of<V: Value>(frame: Frame<V>, what: &str) -> Result<V, SdkError> {
     match frame.value {
         Some(value) if value.is_obj() => Ok(value),
-        Some(_) => Err(bad(txt!(what, " must be an object"))),
-        None => Err(bad(txt!(what, " is not JSON"))),
+        Some(_) => Err(bad(format!("{what} must be an object"))),
+        None => Err(bad(format!("{what} is not JSON"))),
     }
 }
 
@@ -63,22 +62,20 @@ impl<V: Value> PushMsg<V> {
         if !msg_type.is_known() {
             return Err(SdkError::new(
                 ErrorCode::UnknownMsgType,
-                txt!("unknown msgType ", msg_type.0),
+                format!("unknown msgType {}", msg_type.0),
             )
             .with("msgType", msg_type.0 as f64));
         }
         if !has(facts::SID_OK) {
-            return Err(bad(txt!(
-                "push ",
-                msg_type.label(),
-                ": sid must be a non-empty string"
+            return Err(bad(format!(
+                "push {}: sid must be a non-empty string",
+                msg_type.label()
             )));
         }
         if !data_ok {
-            return Err(bad(txt!(
-                "push ",
-                msg_type.label(),
-                ": data must be an object"
+            return Err(bad(format!(
+                "push {}: data must be an object",
+                msg_type.label()
             )));
         }
         let (field, bit, what) = match msg_type {
@@ -98,13 +95,9 @@ impl<V: Value> PushMsg<V> {
             _ => ("", 0, ""),
         };
         if !has(bit) {
-            return Err(bad(txt!(
-                "push ",
-                msg_type.label(),
-                ": data.",
-                field,
-                " must be ",
-                what
+            return Err(bad(format!(
+                "push {}: data.{field} must be {what}",
+                msg_type.label()
             )));
         }
         // Present whenever `data_ok` (PushFacts::payload).
@@ -193,7 +186,7 @@ impl<V: Value> Envelope<V> {
         let badr = |w: &str| {
             SdkError::new(
                 ErrorCode::BadResponse,
-                txt!("response is not the {code,msg,data} envelope: ", w),
+                format!("response is not the {{code,msg,data}} envelope: {w}"),
             )
         };
         let v = match body.value {
@@ -286,7 +279,10 @@ pub fn snapshot_data_url(raw: &str) -> Option<String> {
     if rest.is_empty() {
         return None;
     }
-    Some(txt!("data:", mime.unwrap_or("image/png"), ";base64,", rest))
+    Some(format!(
+        "data:{};base64,{rest}",
+        mime.unwrap_or("image/png")
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,4 @@
 //! Constructor options (SPEC §1): validation, profiles, defaults.
-
-use crate::txt;
 use crate::value::{Shape, Value};
 
 /// Base URL of the `test` profile.
@@ -100,7 +98,7 @@ pub struct ConfigError {
 fn bad(field: &'static str, why: &str) -> ConfigError {
     ConfigError {
         field,
-        msg: txt!("RtVideo: invalid option `", field, "`: ", why),
+        msg: format!("RtVideo: invalid option `{field}`: {why}"),
     }
 }
 
@@ -178,18 +176,17 @@ fn millis<V: Value>(o: &V, field: &'static str, default: f64) -> Result<f64, Con
 impl Config {
     /// The push channel's subscribe URL (SPEC §4.1), resuming after `last_id`.
     pub fn subscribe_url(&self, last_id: Option<&str>) -> String {
-        let mut url = txt!(
+        let mut url = format!(
+            "{}subscribe?systemCode={}&account={}",
             self.sse_url,
-            "subscribe?systemCode=",
             encode_query(&self.system_code),
-            "&account=",
             encode_query(&self.account)
         );
         if let Some(t) = &self.token {
-            url += &txt!("&token=", encode_query(t));
+            url += &format!("&token={}", encode_query(t));
         }
         if let Some(id) = last_id {
-            url += &txt!("&lastEventId=", encode_query(id));
+            url += &format!("&lastEventId={}", encode_query(id));
         }
         url
     }
@@ -226,7 +223,7 @@ impl Config {
         for (field, given, path) in explicit {
             match (given, base) {
                 (Some(u), _) => urls.push(with_slash(u)),
-                (None, Some(b)) => urls.push(txt!(b, path)),
+                (None, Some(b)) => urls.push(format!("{b}{path}")),
                 (None, None) => return Err(bad(field, "is required when no `profile` is given")),
             }
         }

@@ -5,8 +5,6 @@
 
 use std::fmt;
 
-use crate::txt;
-
 /// The agent states (`ServiceFsmState`), wire values in lower case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum State {
@@ -181,8 +179,8 @@ impl MsgType {
     /// `NAME(code)`, or `<unknown code>`: how log and error texts name it.
     pub fn label(self) -> String {
         match Self::ALL.iter().find(|(_, m)| *m == self) {
-            Some((name, _)) => txt!(name, "(", self.0, ")"),
-            None => txt!("<unknown ", self.0, ">"),
+            Some((name, _)) => format!("{name}({})", self.0),
+            None => format!("<unknown {}>", self.0),
         }
     }
 }
@@ -226,15 +224,15 @@ pub fn http_back_text(code: i64) -> &'static str {
 pub fn consts_js() -> String {
     let mut s = String::from("{\n  VideoEventType: {\n");
     for e in EventType::ALL {
-        s += &txt!("    ", e.as_str(), ": '", e.as_str(), "',\n");
+        s += &format!("    {}: '{}',\n", e.as_str(), e.as_str());
     }
     s += "    EXE_ERROR: 'EXE_EVENT',\n  },\n  ServiceFsmState: {\n";
     for st in State::ALL {
-        s += &txt!("    ", st.const_name(), ": '", st.as_str(), "',\n");
+        s += &format!("    {}: '{}',\n", st.const_name(), st.as_str());
     }
     s += "  },\n  VideoControlCode: {\n";
     for (name, m) in MsgType::ALL {
-        s += &txt!("    ", name, ": ", m.0, ",\n");
+        s += &format!("    {name}: {},\n", m.0);
     }
     s += "  },\n}";
     s

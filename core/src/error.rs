@@ -1,6 +1,4 @@
 //! Stable error codes for the `error` callback and promise rejections.
-
-use crate::txt;
 use crate::value::{obj, Value};
 
 /// A stable error code (the `code` string the page sees).
@@ -217,8 +215,8 @@ impl Rejection {
     /// `CODE: msg`, for logs.
     pub fn describe(&self) -> String {
         match self {
-            Rejection::Local(e) => txt!(e.code.as_str(), ": ", e.msg),
-            Rejection::Business { code, msg } => txt!(code, ": ", msg),
+            Rejection::Local(e) => format!("{}: {}", e.code.as_str(), e.msg),
+            Rejection::Business { code, msg } => format!("{code}: {msg}"),
         }
     }
 

@@ -1,7 +1,6 @@
 //! The page's methods: names, HTTP paths, argument validation (SPEC §1, §4.2).
 
 use crate::error::{ErrorCode, SdkError};
-use crate::txt;
 use crate::value::{Shape, Value};
 
 /// A method of `RtVideo` that goes through the core (all but `state()` and
@@ -148,14 +147,14 @@ impl Method {
     /// Checks the argument's presence and type (step 1 of SPEC §1's order).
     pub(crate) fn parse_args<V: Value>(self, arg: &V) -> Result<Args, SdkError> {
         let name = self.js_name();
-        let bad = |what: &str| SdkError::new(ErrorCode::InvalidArgument, txt!(name, ": ", what));
+        let bad = |what: &str| SdkError::new(ErrorCode::InvalidArgument, format!("{name}: {what}"));
         let text = |v: Option<V>, field: &str| match v.as_ref().map(|v| (v.shape(), v)) {
             Some((Shape::Str, s)) => match s.as_string() {
                 Some(s) if !s.is_empty() => Ok(s),
-                _ => Err(bad(&txt!("`", field, "` must not be empty"))),
+                _ => Err(bad(&format!("`{field}` must not be empty"))),
             },
-            None | Some((Shape::Null, _)) => Err(bad(&txt!("`", field, "` is required"))),
-            Some(_) => Err(bad(&txt!("`", field, "` must be a string"))),
+            None | Some((Shape::Null, _)) => Err(bad(&format!("`{field}` is required"))),
+            Some(_) => Err(bad(&format!("`{field}` must be a string"))),
         };
         let mut a = Args::default();
         match self.shape() {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use rtv_core::trace::Trace;
-use rtv_core::{txt, Config, Method};
+use rtv_core::{Config, Method};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -361,7 +361,7 @@ fn config_of(options: &JsValue) -> Result<Config, String> {
 }
 
 fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
-    let invalid = |what: &str| argument_error(&txt!("RtVideo: invalid argument `", what, "`"));
+    let invalid = |what: &str| argument_error(&format!("RtVideo: invalid argument `{what}`"));
     if observer.is_undefined() || observer.is_null() {
         return Ok(Observer {
             this: JsValue::UNDEFINED,
@@ -385,10 +385,8 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
             return Ok(None);
         }
         v.dyn_into::<Function>().map(Some).map_err(|_| {
-            argument_error(&txt!(
-                "RtVideo: invalid argument `observer.",
-                name,
-                "`: must be a function"
+            argument_error(&format!(
+                "RtVideo: invalid argument `observer.{name}`: must be a function"
             ))
         })
     };

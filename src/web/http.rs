@@ -1,7 +1,7 @@
 //! HTTP commands: one `fetch` POST per [`HttpRequest`] of the core.
 
 use js_sys::Promise;
-use rtv_core::{txt, ReqId};
+use rtv_core::ReqId;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -55,7 +55,7 @@ fn request_init(req: &HttpRequest) -> Result<RequestInit, JsValue> {
     headers.set("Content-Type", "application/json")?;
     if let Some(token) = &req.token {
         // Throws for a token with characters a header cannot carry.
-        headers.set("Authorization", &txt!("Bearer ", token))?;
+        headers.set("Authorization", &format!("Bearer {token}"))?;
     }
     let init = RequestInit::new();
     init.set_method("POST");
@@ -128,7 +128,11 @@ async fn outcome_of(promise: Promise) -> HttpOutcome {
 /// `Name: message` of a thrown value (fetch errors carry no URL).
 pub(crate) fn describe(e: &JsValue) -> String {
     match e.dyn_ref::<js_sys::Error>() {
-        Some(err) => txt!(String::from(err.name()), ": ", String::from(err.message())),
+        Some(err) => format!(
+            "{}: {}",
+            String::from(err.name()),
+            String::from(err.message())
+        ),
         None => e.as_string().unwrap_or_else(|| "fetch failed".to_string()),
     }
 }

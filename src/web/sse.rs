@@ -10,7 +10,7 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Function, JsString, Object};
 use rtv_core::facts::PushFacts;
-use rtv_core::{txt, Frame, MAX_FRAME_CHARS};
+use rtv_core::{Frame, MAX_FRAME_CHARS};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, EventSource, Headers, MessageEvent, RequestInit, Response};
@@ -183,7 +183,7 @@ impl Reader {
             .ok()?;
         let f = self.facts.each_ref().map(Cell::get);
         let id = if f[2] >= 0.0 {
-            Some(txt!(f[2] as u64))
+            Some(format!("{}", f[2] as u64))
         } else if f[2] == -2.0 {
             Some(ev.last_event_id()).filter(|id| !id.is_empty())
         } else {

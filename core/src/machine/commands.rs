@@ -7,7 +7,6 @@ use crate::codec::Envelope;
 use crate::consts::{http_back_text, EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
 use crate::methods::{Args, Method};
-use crate::txt;
 use crate::value::{obj, Value};
 use crate::{CallId, HttpOutcome, HttpRequest, Output, ReqId};
 
@@ -126,7 +125,7 @@ impl<V: Value> Agent<V> {
         if !allowed {
             return Err(SdkError::new(
                 ErrorCode::InvalidState,
-                txt!(name, "() 不能在当前状态 ", self.state.as_str(), " 调用"),
+                format!("{name}() 不能在当前状态 {} 调用", self.state.as_str()),
             )
             .with("state", self.state.as_str()));
         }
@@ -136,7 +135,7 @@ impl<V: Value> Agent<V> {
         if c.sid != sid {
             return Err(SdkError::new(
                 ErrorCode::InvalidArgument,
-                txt!(name, "(): sid ", sid, " 不是当前会话 ", c.sid),
+                format!("{name}(): sid {sid} 不是当前会话 {}", c.sid),
             ));
         }
         let expected = match method {
@@ -148,7 +147,7 @@ impl<V: Value> Agent<V> {
         if expected != args.newer.as_deref() {
             return Err(SdkError::new(
                 ErrorCode::InvalidArgument,
-                txt!(name, "(): newer 不是 ", expected.unwrap_or("-")),
+                format!("{name}(): newer 不是 {}", expected.unwrap_or("-")),
             ));
         }
         Ok(())
@@ -170,7 +169,7 @@ impl<V: Value> Agent<V> {
         ]);
         let debug = self.logs(crate::LogLevel::Debug);
         let mut line = if debug {
-            txt!("POST ", kind.path())
+            format!("POST {}", kind.path())
         } else {
             String::new()
         };
@@ -188,7 +187,7 @@ impl<V: Value> Agent<V> {
         } else {
             &self.cfg.video_url
         };
-        let url = txt!(base, kind.path());
+        let url = format!("{base}{}", kind.path());
         if debug {
             self.log(crate::LogLevel::Debug, line);
         }
@@ -218,16 +217,16 @@ impl<V: Value> Agent<V> {
             }
             HttpOutcome::Response { status, .. } => Err(SdkError::new(
                 ErrorCode::HttpError,
-                txt!(op, ": HTTP ", status),
+                format!("{op}: HTTP {status}"),
             )
             .with("status", status as f64)),
             HttpOutcome::NetworkError(m) => Err(SdkError::new(
                 ErrorCode::HttpError,
-                txt!(op, ": 网络错误 ", m),
+                format!("{op}: 网络错误 {m}"),
             )),
             HttpOutcome::Timeout => Err(SdkError::new(
                 ErrorCode::Timeout,
-                txt!(op, ": 请求超时 (", self.cfg.http_timeout_ms as u64, " ms)"),
+                format!("{op}: 请求超时 ({} ms)", self.cfg.http_timeout_ms as u64),
             )),
         }
         .map_err(|e| e.with("op", op));
@@ -263,7 +262,7 @@ impl<V: Value> Agent<V> {
                 if let Err(r) = result {
                     self.log(
                         crate::LogLevel::Warn,
-                        txt!("heartbeat failed: ", r.describe()),
+                        format!("heartbeat failed: {}", r.describe()),
                     );
                 }
             }

@@ -5,7 +5,6 @@ use super::Agent;
 use crate::codec::{snapshot_data_url, ExeFrame};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
-use crate::txt;
 use crate::value::{obj, Frame, Value};
 use crate::{CallId, LogLevel, Millis, Output};
 
@@ -45,7 +44,7 @@ impl<V: Value> Agent<V> {
             frame.set(k, v);
         }
         if self.logs(LogLevel::Debug) {
-            self.log(LogLevel::Debug, txt!("EXE <- ", cmd, " #", id));
+            self.log(LogLevel::Debug, format!("EXE <- {cmd} #{id}"));
         }
         self.out.push_back(Output::ExeSend(frame));
         self.exe_pending.push(PendingExe {
@@ -149,15 +148,15 @@ impl<V: Value> Agent<V> {
         let Some(i) = self.exe_pending.iter().position(|p| p.id == id) else {
             return self.report(SdkError::new(
                 ErrorCode::UnknownReply,
-                txt!("EXE reply to unknown request id ", id),
+                format!("EXE reply to unknown request id {id}"),
             ));
         };
         let p = self.exe_pending.remove(i);
         let failure = || {
             SdkError::new(
                 ErrorCode::ExeError,
-                txt!(
-                    "EXE: ",
+                format!(
+                    "EXE: {}",
                     if msg.is_empty() {
                         "request failed"
                     } else {
@@ -225,12 +224,9 @@ impl<V: Value> Agent<V> {
     pub(crate) fn exe_too_large(&mut self, len: usize) {
         self.report(SdkError::new(
             ErrorCode::TooLarge,
-            txt!(
-                "EXE frame of ",
-                len,
-                " characters dropped (limit ",
-                crate::MAX_FRAME_CHARS,
-                ")"
+            format!(
+                "EXE frame of {len} characters dropped (limit {})",
+                crate::MAX_FRAME_CHARS
             ),
         ));
     }
@@ -239,11 +235,14 @@ impl<V: Value> Agent<V> {
     fn on_exe_event(&mut self, mut f: V) {
         let event = f.str_of("event").unwrap_or_default();
         if f.get("code").is_none() {
-            f.set("code", V::string(&txt!("EXE_", event.to_ascii_uppercase())));
+            f.set(
+                "code",
+                V::string(&format!("EXE_{}", event.to_ascii_uppercase())),
+            );
         }
         if f.get("msg").is_none() {
             let detail = f.str_of("status").unwrap_or_default();
-            f.set("msg", V::string(txt!(event, " ", detail).trim()));
+            f.set("msg", V::string(format!("{event} {detail}").trim()));
         }
         self.emit(EventType::ExeEvent, f);
     }
@@ -254,10 +253,9 @@ impl<V: Value> Agent<V> {
             return;
         }
         self.out.push_back(Output::CloseExe);
-        self.exe_down(txt!(
-            "本地视频客户端 ",
-            self.cfg.exe_timeout_ms as u64,
-            " ms 内未应答"
+        self.exe_down(format!(
+            "本地视频客户端 {} ms 内未应答",
+            self.cfg.exe_timeout_ms as u64
         ));
     }
 

@@ -7,7 +7,6 @@ use crate::config::LogLevel;
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
 use crate::machine::commands::HttpKind;
-use crate::txt;
 use crate::value::{obj, Value};
 use crate::{Millis, Output, ReqId};
 
@@ -98,14 +97,17 @@ impl<V: Value> Agent<V> {
         self.last_push_activity = self.now;
         self.log(
             LogLevel::Info,
-            txt!("opening push channel for ", self.cfg.account),
+            format!("opening push channel for {}", self.cfg.account),
         );
         self.out.push_back(Output::OpenPush { url });
     }
 
     pub(crate) fn open_exe(&mut self) {
         self.exe = LinkState::Connecting;
-        self.log(LogLevel::Info, txt!("opening EXE link ", self.cfg.exe_url));
+        self.log(
+            LogLevel::Info,
+            format!("opening EXE link {}", self.cfg.exe_url),
+        );
         self.out.push_back(Output::OpenExe {
             url: self.cfg.exe_url.clone(),
         });
@@ -131,11 +133,7 @@ impl<V: Value> Agent<V> {
             self.report(
                 SdkError::new(
                     ErrorCode::Auth,
-                    txt!(
-                        "推送通道拒绝了凭证 (HTTP ",
-                        s,
-                        "); 请用有效 token 重新创建 RtVideo"
-                    ),
+                    format!("推送通道拒绝了凭证 (HTTP {s}); 请用有效 token 重新创建 RtVideo"),
                 )
                 .with("status", s as f64),
             );
@@ -156,12 +154,12 @@ impl<V: Value> Agent<V> {
             self.push_lost_reported = true;
             let why = match (status, wrong_type) {
                 (_, true) => "wrong content type".to_string(),
-                (Some(s), _) => txt!("HTTP ", s),
+                (Some(s), _) => format!("HTTP {s}"),
                 (None, _) => "network error".to_string(),
             };
             let mut e = SdkError::new(
                 ErrorCode::PushLinkLost,
-                txt!("推送通道断开 (", why, "), 正在重连"),
+                format!("推送通道断开 ({why}), 正在重连"),
             );
             if let Some(s) = status {
                 e = e.with("status", s as f64);
@@ -181,7 +179,7 @@ impl<V: Value> Agent<V> {
         };
         self.log(
             LogLevel::Info,
-            txt!("push channel retry in ", delay.round() as u64, " ms"),
+            format!("push channel retry in {} ms", delay.round() as u64),
         );
         self.link_dropped();
     }
@@ -190,7 +188,7 @@ impl<V: Value> Agent<V> {
         if self.exe.is_down() {
             return;
         }
-        self.on_exe_failed(txt!("本地视频客户端连接断开 (close ", code, ")"));
+        self.on_exe_failed(format!("本地视频客户端连接断开 (close {code})"));
     }
 
     /// The EXE link is gone (closed, silent, or refused `hello`).
@@ -216,7 +214,7 @@ impl<V: Value> Agent<V> {
         };
         self.log(
             LogLevel::Info,
-            txt!("EXE link retry in ", delay.round() as u64, " ms"),
+            format!("EXE link retry in {} ms", delay.round() as u64),
         );
     }
 
@@ -427,11 +425,7 @@ impl<V: Value> Agent<V> {
         self.set_state(State::Disconnected);
         self.report(SdkError::new(
             ErrorCode::Disconnected,
-            txt!(
-                "连接中断超过 ",
-                self.cfg.grace_ms as u64,
-                " ms, 正在自动恢复"
-            ),
+            format!("连接中断超过 {} ms, 正在自动恢复", self.cfg.grace_ms as u64),
         ));
     }
 

@@ -18,7 +18,6 @@ use super::{Agent, LinkState};
 use crate::config::LogLevel;
 use crate::consts::EventType;
 use crate::error::{ErrorCode, SdkError};
-use crate::txt;
 use crate::value::{obj, Value};
 use crate::{LocalNetwork, Millis, Output};
 
@@ -41,7 +40,7 @@ impl<V: Value> Agent<V> {
         if was != state {
             self.log(
                 LogLevel::Info,
-                txt!("local network permission: ", state.as_str()),
+                format!("local network permission: {}", state.as_str()),
             );
         }
         // The answer that ends `Asking` is the first read, made before the

@@ -19,7 +19,6 @@ use crate::codec::Dedup;
 use crate::config::{Config, LogLevel};
 use crate::consts::{EventType, State};
 use crate::error::{ErrorCode, Rejection, SdkError};
-use crate::txt;
 use crate::value::{obj, Value};
 use crate::{CallId, Input, LocalNetwork, Millis, Output, ReqId};
 
@@ -194,7 +193,7 @@ impl<V: Value> Agent<V> {
             exe_blocked_reported: false,
             exe_version: None,
         };
-        a.log(LogLevel::Info, txt!("starting agent ", a.cfg.account));
+        a.log(LogLevel::Info, format!("starting agent {}", a.cfg.account));
         if let Some(snap) = snapshot {
             a.adopt(snap);
         }
@@ -324,7 +323,7 @@ impl<V: Value> Agent<V> {
     }
 
     pub(crate) fn report(&mut self, e: SdkError) {
-        self.log(LogLevel::Warn, txt!(e.code.as_str(), ": ", e.msg));
+        self.log(LogLevel::Warn, format!("{}: {}", e.code.as_str(), e.msg));
         self.out.push_back(Output::Error(e));
     }
 
@@ -360,7 +359,7 @@ impl<V: Value> Agent<V> {
         self.state = to;
         self.log(
             LogLevel::Info,
-            txt!("state ", from.as_str(), " -> ", to.as_str()),
+            format!("state {} -> {}", from.as_str(), to.as_str()),
         );
         self.emit(
             EventType::StateChange,

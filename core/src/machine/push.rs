@@ -6,7 +6,6 @@ use crate::codec::PushMsg;
 use crate::consts::{EventType, MsgType, State};
 use crate::error::{ErrorCode, SdkError};
 use crate::facts::PushFacts;
-use crate::txt;
 use crate::value::{obj, Frame, Value};
 use crate::{LogLevel, MAX_FRAME_CHARS};
 
@@ -26,7 +25,7 @@ impl<V: Value> Agent<V> {
             if self.logs(LogLevel::Debug) {
                 self.log(
                     LogLevel::Debug,
-                    txt!("push id ", id.unwrap_or(""), " already delivered, dropped"),
+                    format!("push id {} already delivered, dropped", id.unwrap_or("")),
                 );
             }
             return;
@@ -54,13 +53,7 @@ impl<V: Value> Agent<V> {
     fn too_large(&mut self, id: Option<&str>, len: usize) {
         let e = SdkError::new(
             ErrorCode::TooLarge,
-            txt!(
-                "push message of ",
-                len,
-                " characters dropped (limit ",
-                MAX_FRAME_CHARS,
-                ")"
-            ),
+            format!("push message of {len} characters dropped (limit {MAX_FRAME_CHARS})"),
         );
         self.report(with_id(e, id));
     }
@@ -69,12 +62,9 @@ impl<V: Value> Agent<V> {
         self.report(
             SdkError::new(
                 ErrorCode::UnexpectedMessage,
-                txt!(
-                    "push ",
+                format!(
+                    "push {} for {sid} does not fit state {}",
                     m.msg_type.label(),
-                    " for ",
-                    sid,
-                    " does not fit state ",
                     self.state.as_str()
                 ),
             )
@@ -92,12 +82,10 @@ impl<V: Value> Agent<V> {
         {
             self.log(
                 LogLevel::Debug,
-                txt!(
-                    "push ",
+                format!(
+                    "push {} for {} held until connected",
                     m.msg_type.label(),
-                    " for ",
-                    m.sid(),
-                    " held until connected"
+                    m.sid()
                 ),
             );
             return self.held.push(m);
@@ -211,7 +199,7 @@ impl<V: Value> Agent<V> {
                 // The platform confirms the end of the call we just left.
                 return self.log(
                     LogLevel::Debug,
-                    txt!("late ", t.label(), " for ended call ", sid),
+                    format!("late {} for ended call {sid}", t.label()),
                 );
             }
             _ => return self.unexpected(&m, &sid),
