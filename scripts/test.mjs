@@ -2,8 +2,8 @@
 // order; stops at the first failing step and says which; prints a timing
 // table at the end.
 //
-//   setup → fmt → clippy → clippy-wasm → native → build → types → sim-build →
-//   browser → demo → e2e → compat → cleanup
+//   setup → fmt → clippy → clippy-wasm → native → build → size → types →
+//   sim-build → browser → demo → e2e → compat → consumers → cleanup
 //
 // RTV_TEST_STEPS=name,name runs only those steps (same order; refused when
 // CI is set, so a variable left in a CI environment cannot skip tests), e.g.
@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, logger, nodeBin, run, runMain, secs } from './lib/proc.mjs';
 import { startSim } from './lib/sim.mjs';
+import { LIMITS_FILE, checkBudget } from './lib/sizes.mjs';
 import { build } from './build.mjs';
 import { setup } from './setup.mjs';
 
@@ -55,6 +56,14 @@ const STEPS = [
   },
   { name: 'native', what: 'cargo test --workspace (native)', run: () => cargo('test', '--workspace', '--no-fail-fast') },
   { name: 'build', what: 'npm run build (pkg/)', run: () => build() },
+  {
+    name: 'size',
+    what: `size budget: pkg/ against ${path.basename(LIMITS_FILE)}`,
+    hint: `a limit may be raised in ${path.basename(LIMITS_FILE)} in the same commit as a CHANGELOG.md line saying what the bytes buy`,
+    run: async () => {
+      for (const line of checkBudget(path.join(ROOT, 'pkg'))) log(line);
+    },
+  },
   {
     name: 'types',
     what: 'TypeScript type test of pkg/index.d.ts',
