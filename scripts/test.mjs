@@ -10,6 +10,7 @@
 //   RTV_TEST_STEPS=build,types npm test
 //   RTV_TEST_STEPS=sim-build,browser npm test
 //   RTV_TEST_STEPS=build,demo,e2e npm test
+//   RTV_TEST_STEPS=build,sim-build,consumers npm test
 // The `cleanup` step (temporary browser profiles) also runs after a failure.
 
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -87,6 +88,12 @@ const STEPS = [
     what: 'node --test tests/compat/*.test.mjs (shipped files; Chromium 72, 80, 86, 92 and current over CDP)',
     hint: 'RTV_COMPAT_ENGINES=72,current limits the engines; npm run setup installs them',
     run: () => nodeTests(path.join('tests', 'compat')),
+  },
+  {
+    name: 'consumers',
+    what: 'node --test tests/consumers/*.test.mjs (the packed tarball in Vite, webpack, Rsbuild, Parcel, esbuild and as CDN files)',
+    hint: 'RTV_CONSUMERS=vite,esbuild limits the consumers; the bundlers are installed once into .tools/consumers/',
+    run: () => nodeTests(path.join('tests', 'consumers')),
   },
   { name: 'cleanup', what: 'remove temporary browser profiles', run: async () => cleanup() },
 ];
