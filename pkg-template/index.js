@@ -1,27 +1,28 @@
-// ESM entry of snk-rt-video-pc for bundlers (webpack 5, Vite with
-// `build.target: 'es2022'`; no wasm plugin or experiment needed).
-//
-// The wasm-bindgen `web` glue fetches snk_rt_video_pc_bg.wasm through
-// `new URL(..., import.meta.url)`, which bundlers emit as an asset. The
-// top-level await below makes `import RtVideo from 'snk-rt-video-pc'` resolve
-// only once the module is compiled, so the constructor is synchronous and
-// throws on bad options, as pages of the JS package expect. When this browser
-// cannot run the SDK, the import still resolves: the constructor then reports
-// `UNSUPPORTED_BROWSER` through `error` + `complete()` and throws it, and
-// `RtVideo.ready` rejects with it (support.js; the same texts as the
-// script-tag build).
+// ESM entry of snk-rt-video-pc, for bundlers and for module scripts served as
+// they are (a CDN). The glue fetches the wasm from `new URL(..., import.meta.url)`,
+// which webpack 5, Rspack, Vite and Parcel emit as an asset and a browser
+// resolves next to this file. esbuild does not follow that form; the package's
+// `exports` give it index.wasm-import.js, this file importing the .wasm for
+// its `file` loader (both made from pkg-template/index.js, D89). The top-level
+// await makes the import resolve once the module is compiled, so the
+// constructor is synchronous and throws on bad options, as pages of the JS
+// package expect. When this browser cannot run the SDK, the import still
+// resolves: the constructor then reports `UNSUPPORTED_BROWSER` through `error`
+// + `complete()` and throws it, and `RtVideo.ready` rejects with it
+// (support.js; the same texts as the script-tag build).
 import init, { RtVideo as Real } from './snk_rt_video_pc.js';
 import { Consts } from './consts.js';
 import { loadFailure, sdkThrowable, unsupported } from './support.js';
 import { RtVideoTab, tabDebugCounters } from './tabs.js';
 import { preflight } from './preflight.js';
+/* @wasm-import */
 
 const WASM_FILE = 'snk_rt_video_pc_bg.wasm';
 
 let loadError = unsupported();
 if (!loadError) {
   try {
-    await init();
+    await init(/* @wasm-arg */);
   } catch (e) {
     loadError = loadFailure(e, WASM_FILE);
   }

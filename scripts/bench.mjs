@@ -1,19 +1,20 @@
 // `npm run bench`: the numbers worth watching, printed in one go.
 //   1. core timings: `cargo bench -p rtv-core --bench core_bench` (ns/op)
-//   2. package size: raw and gzip -9 of every shipped file (builds pkg/ if needed)
+//   2. package size: raw and gzip -9 of every shipped file (builds pkg/ if needed),
+//      and the size budget of size-limits.json (printed, not enforced here)
 //   3. where the wasm bytes go: `twiggy top -n 15` of the optimized wasm,
 //      with function names kept (the shipped file has none, so a profile of
 //      it would only list `code[1234]`).
 //   4. the SDK in headless Chromium against the simulator (tests/bench/browser.mjs):
 //      push throughput against a bare EventSource, memory kept per burst,
-//      navigation → ready (cold / warm cache), answer() overhead; table in
-//      docs/benchmarks.md
+//      navigation → ready (cold / warm cache), answer() overhead, a large
+//      frame against plain JS; table in docs/benchmarks.md
 //   5. tab hand-over times (tests/bench/handover.mjs)
 // The long soak test is a separate command (`npm run soak`).
 
 import path from 'node:path';
 import { ROOT, capture, logger, probe, run, runMain, secs } from './lib/proc.mjs';
-import { writeSizes } from './lib/sizes.mjs';
+import { budgetSizes, writeSizes } from './lib/sizes.mjs';
 import { build } from './build.mjs';
 import { namedWasm } from './profile-wasm.mjs';
 import { benchBrowser } from '../tests/bench/browser.mjs';
@@ -41,6 +42,9 @@ async function main() {
   section('package size (pkg/, raw and gzip -9)');
   await build({ quiet: true });
   writeSizes(path.join(ROOT, 'pkg'));
+  for (const [name, { bytes }] of Object.entries(budgetSizes(path.join(ROOT, 'pkg')))) {
+    console.log(`budget: ${name} ${bytes} B gzip -9 (limit in size-limits.json; \`npm run size\` checks it)`);
+  }
 
   section('wasm size profile (twiggy top -n 15, optimized, names kept)');
   await ensureTwiggy();

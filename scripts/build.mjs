@@ -1,6 +1,7 @@
 // `npm run build`: builds the SDK package into pkg/.
 //
-//   pkg/index.js, index.d.ts, consts.js     ESM entry (webpack 5 / Vite) and its types
+//   pkg/index.js, index.d.ts, consts.js     ESM entry (bundlers, module scripts) and its types
+//   pkg/index.wasm-import.js                the same entry importing the .wasm (esbuild, D89)
 //   pkg/support.js, logs.js, tabs.js,       browser checks, log ring, tab group, self-check
 //   preflight.js                            (shared with the script-tag build)
 //   pkg/snk_rt_video_pc.js, _bg.wasm         wasm-bindgen `web` output (loaded by index.js)
@@ -43,6 +44,7 @@ const MVP_WASM = path.join(ROOT, 'target', `rtv-mvp.${process.pid}`, `${files.OU
 /** What must be in pkg/ for the stamp to be trusted. */
 const OUTPUTS = [
   'index.js',
+  files.WASM_IMPORT_ENTRY,
   'index.d.ts',
   'consts.js',
   'support.js',
@@ -159,6 +161,7 @@ async function assemble(consts, version, hash) {
   write('tabs.js', files.tabsJs());
   write('preflight.js', files.preflightJs());
   write('index.js', files.indexJs(version));
+  write(files.WASM_IMPORT_ENTRY, files.indexJs(version, { wasmImport: true }));
   write('index.d.ts', files.indexDts(consts.dts, consts.errorCodes));
   write('package.json', files.packageJson(version));
   write('README.md', files.readme(version));

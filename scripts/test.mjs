@@ -2,14 +2,15 @@
 // order; stops at the first failing step and says which; prints a timing
 // table at the end.
 //
-//   setup → fmt → clippy → clippy-wasm → native → build → types → shell → sim-build →
-//   browser → demo → e2e → compat → cleanup
+//   setup → fmt → clippy → clippy-wasm → native → build → size → types →
+//   shell → sim-build → browser → demo → e2e → compat → consumers → cleanup
 //
 // RTV_TEST_STEPS=name,name runs only those steps (same order; refused when
 // CI is set, so a variable left in a CI environment cannot skip tests), e.g.
 //   RTV_TEST_STEPS=build,types npm test
 //   RTV_TEST_STEPS=sim-build,browser npm test
 //   RTV_TEST_STEPS=build,demo,e2e npm test
+//   RTV_TEST_STEPS=build,sim-build,consumers npm test
 // The `cleanup` step (temporary browser profiles) also runs after a failure.
 
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, logger, nodeBin, run, runMain, secs } from './lib/proc.mjs';
 import { startSim } from './lib/sim.mjs';
+import { LIMITS_FILE, checkBudget } from './lib/sizes.mjs';
 import { build } from './build.mjs';
 import { setup } from './setup.mjs';
 
@@ -56,6 +58,14 @@ const STEPS = [
   { name: 'native', what: 'cargo test --workspace (native)', run: () => cargo('test', '--workspace', '--no-fail-fast') },
   { name: 'build', what: 'npm run build (pkg/)', run: () => build() },
   {
+    name: 'size',
+    what: `size budget: pkg/ against ${path.basename(LIMITS_FILE)}`,
+    hint: `a limit may be raised in ${path.basename(LIMITS_FILE)} in the same commit as a CHANGELOG.md line saying what the bytes buy`,
+    run: async () => {
+      for (const line of checkBudget(path.join(ROOT, 'pkg'))) log(line);
+    },
+  },
+  {
     name: 'types',
     what: 'TypeScript type test of pkg/index.d.ts',
     run: () => run(nodeBin('tsc'), ['--noEmit', '-p', path.join('tests', 'types')]),
@@ -83,6 +93,12 @@ const STEPS = [
     what: 'node --test tests/compat/*.test.mjs (shipped files; Chromium 72, 80, 86, 92 and current over CDP)',
     hint: 'RTV_COMPAT_ENGINES=72,current limits the engines; npm run setup installs them',
     run: () => nodeTests(path.join('tests', 'compat')),
+  },
+  {
+    name: 'consumers',
+    what: 'node --test tests/consumers/*.test.mjs (the packed tarball in Vite, webpack, Rsbuild, Parcel, esbuild and as CDN files)',
+    hint: 'RTV_CONSUMERS=vite,esbuild limits the consumers; the bundlers are installed once into .tools/consumers/',
+    run: () => nodeTests(path.join('tests', 'consumers')),
   },
   { name: 'cleanup', what: 'remove temporary browser profiles', run: async () => cleanup() },
 ];

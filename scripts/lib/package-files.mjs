@@ -108,9 +108,28 @@ export function preflightJs() {
   return `${HEADER}import { tabGroup, tabLocks, tabLinksHere } from './tabs.js';\n\n${preflightSource()}\n\nexport { preflight };\n`;
 }
 
-/** index.js: the ESM entry that attaches the statics. */
-export function indexJs(version) {
-  return fill('index.js', template('index.js'), { __RTV_VERSION__: JSON.stringify(version) });
+/** The npm entry for bundlers that import the .wasm as a file (esbuild's `file` loader). */
+export const WASM_IMPORT_ENTRY = 'index.wasm-import.js';
+
+/**
+ * index.js: the ESM entry that attaches the statics; the wasm-bindgen glue
+ * finds the .wasm itself (`new URL('…_bg.wasm', import.meta.url)`).
+ * With `wasmImport`: index.wasm-import.js, the same entry importing the .wasm
+ * (`import file from './…_bg.wasm'`), which esbuild's `file` loader turns into
+ * the URL of the copy it emits (a string relative to the bundle); its
+ * `binary` loader's bytes are passed on as they are.
+ */
+export function indexJs(version, { wasmImport = false } = {}) {
+  const wasm = `${OUT_NAME}_bg.wasm`;
+  return fill('index.js', template('index.js'), {
+    __RTV_VERSION__: JSON.stringify(version),
+    '/* @wasm-import */\n': wasmImport
+      ? `// The .wasm as an import (see the top of this file).\nimport wasmFile from './${wasm}';\n`
+      : '',
+    '/* @wasm-arg */': wasmImport
+      ? "{ module_or_path: typeof wasmFile === 'string' ? new URL(wasmFile, import.meta.url) : wasmFile }"
+      : '',
+  });
 }
 
 /** index.d.ts with the generated `RtVideoConsts` type. */

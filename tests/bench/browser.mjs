@@ -20,6 +20,13 @@
 //       busy, and answer() → busy minus a bare fetch of the same request from
 //       the same page (same URL, headers and body, answering the next call,
 //       so the server does the same work): the SDK's own overhead.
+//   (e) a large frame: a push just under the 1 MiB limit whose data is one
+//       object of 80,000 keys, then a normal push, both sent by this script
+//       (POST /sim/push, one after the other): time from sending the first
+//       to the normal one reaching the page's sink (Date.now() on both sides:
+//       the same machine's clock), SDK page against the plain-JS page (the
+//       floor with the id check), as they are and with the CPU throttled 6x
+//       (Emulation.setCPUThrottlingRate, a slow office PC).
 //
 // Driven over the raw DevTools pipe of tests/compat/cdp.mjs, which never
 // enables the Network domain (with it on, Chromium caps an EventSource at
@@ -29,10 +36,11 @@
 //
 //   node tests/bench/browser.mjs      (after npm run build, cargo build -p rtv-sim)
 // Environment: BENCH_PAGES (5), BENCH_BURSTS per page (5), BENCH_N (20000),
-// BENCH_CALLS per page (6), BENCH_JSON=1 (also print the raw numbers),
+// BENCH_CALLS per page (6), BENCH_PARTS (a,c,d,e: the parts to run; (b) comes
+// with (a)), BENCH_JSON=1 (also print the raw numbers),
 // BENCH_WASM_DELAY (ms the page server holds each .wasm response, 0),
-// BENCH_PROFILE=1|floor|load (a CPU profile of one SDK burst, one floor burst
-// or the first cold load; BENCH_PROFILE_LINES=1 adds samples per line; build
+// BENCH_PROFILE=1|floor|load|large (a CPU profile of one SDK burst, one floor
+// burst, the first cold load, or the SDK's first large frame; BENCH_PROFILE_LINES=1 adds samples per line; build
 // with RTV_NO_MINIFY=1 for readable names), RTV_CHROMIUM (/usr/bin/chromium).
 
 import { createServer } from 'node:http';
@@ -184,6 +192,9 @@ async function benchPush(run, { rounds, bursts, n }) {
         row.times.push(r.last - r.first);
         row.heap.push(await run.heap(page));
         row.wasm.push(await wasm());
+        // The log ring is bounded (2,000 entries): full after the first burst of 20,000.
+        // Read from the ring's own count: getLogs() would make (and V8 then keep) flat copies of its texts.
+        if (kind === 'sdk' && b === 0) row.ringAfterFirst = await page.eval('((B.rtv._real || B.rtv)._logs || {})._count');
       }
       if (kind === 'sdk') row.errors = await page.eval('B.errors');
       out[kind].push(row);
@@ -369,14 +380,72 @@ async function benchAnswer(run, { rounds, calls }) {
   return rows;
 }
 
+/** The large frame of (e): `{"msgType":50203,"sid":..,"data":{url, k00000..k79999}}`, under 1,048,576 characters. */
+export function largeFrame(keys = 80000) {
+  const parts = ['"url":"http://127.0.0.1/large"'];
+  for (let i = 0; i < keys; i++) parts.push(`"k${String(i).padStart(5, '0')}":${i % 1000}`);
+  const text = `{"msgType":50203,"sid":"S-large","data":{${parts.join(',')}}}`;
+  if (text.length >= 1048576) throw new Error(`the large frame has ${text.length} characters, not under the limit`);
+  return text;
+}
+
+/**
+ * (e): per round, a plain-JS page (floor with the id check) and an SDK page
+ * (alternating order), each new; per page `pairs` times: the large frame then
+ * a normal push, sent from here; the time from sending the large one to the
+ * normal one at the page's sink. `rate` > 1: CPU throttled that many times.
+ */
+async function benchLargeFrame(run, { rounds, pairs = 2, rate = 1 }) {
+  const large = largeFrame();
+  const out = { plain: [], sdk: [] };
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? ['plain', 'sdk'] : ['sdk', 'plain'];
+    for (const kind of order) {
+      const account = `bench-large-${kind}-${rate}-${i}`;
+      const page = await run.open(run.url(kind === 'sdk' ? 'sdk.html' : 'floor.html', account) + (kind === 'plain' ? '&ids=1' : ''));
+      try {
+        if (kind === 'sdk') await run.waitReady(page);
+        else await page.waitFor('window.B && B.open', { what: 'the floor EventSource open' });
+        if (rate > 1) await page.send('Emulation.setCPUThrottlingRate', { rate });
+        for (let k = 0; k < pairs; k++) {
+          const url = `http://127.0.0.1/normal/${k}`;
+          await page.eval(`(B.normalAt = 0, B.watch = function (m) { if (m && m.data && m.data.url === ${JSON.stringify(url)}) B.normalAt = Date.now(); }, true)`);
+          const profile = process.env.BENCH_PROFILE === 'large' && kind === 'sdk' && i === 0 && k === 0;
+          if (profile) {
+            await page.send('Profiler.enable');
+            await page.send('Profiler.setSamplingInterval', { interval: 100 });
+            await page.send('Profiler.start');
+          }
+          const t0 = Date.now();
+          await run.control('push', { account, raw: large });
+          await run.control('push', { account, raw: JSON.stringify({ msgType: 50203, sid: 'S-normal', data: { url } }) });
+          await page.waitFor('B.normalAt > 0', { timeout: 60000, what: 'the normal push after the large frame' });
+          const t1 = await page.eval('B.normalAt');
+          if (profile) printProfile((await page.send('Profiler.stop')).profile, `the large frame and the normal push (CPU ${rate}x)`);
+          out[kind].push({ ms: t1 - t0, first: k === 0 });
+        }
+        if (kind === 'sdk') {
+          const errors = await page.eval('B.errors');
+          if (Object.keys(errors).length) throw new Error(`SDK page: error callbacks during the large frame: ${JSON.stringify(errors)}`);
+        }
+      } finally {
+        if (rate > 1) await page.send('Emulation.setCPUThrottlingRate', { rate: 1 }).catch(() => {});
+        await run.close(page);
+      }
+    }
+  }
+  return out;
+}
+
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const kib = (x) => (Number.isFinite(x) ? `${(x / 1024).toFixed(0)} KiB` : '–');
-const mst = (fmt) => (s) => `${fmt(s.median)} / ${fmt(s.min)} / ${fmt(s.max)}`;
+const mst = (fmt) => (s, t) => (t ? `${fmt(s.median)} / ${fmt(t.median)} (medians)` : `${fmt(s.median)} / ${fmt(s.min)} / ${fmt(s.max)}`);
+const kib2 = (x) => (Number.isFinite(x) ? (x / 1024).toFixed(1) : '–');
 
 /** The numbers of one run as rows `[what, median / min / max]`. */
-function summarize(push, load, answer, { n }) {
+function summarize(push, load, answer, large, { n }) {
   const rate = (ms) => ((n - 1) * 1000) / ms;
   const floorRates = push.floor.flatMap((p) => p.times.map(rate));
   const sdkRates = push.sdk.flatMap((p) => p.times.map(rate));
@@ -387,6 +456,10 @@ function summarize(push, load, answer, { n }) {
   const idsCost = push.ids.map((p, i) => median(p.times) / median(push.floor[i].times));
   const firstBurst = (xs) => xs[1] - xs[0];
   const perBurst = (xs) => (xs.length > 2 ? (xs[xs.length - 1] - xs[1]) / (xs.length - 2) : NaN);
+  // The 2nd burst still warms the engine up (optimized code, feedback: ~4–8 KiB on
+  // the floor pages too); from the 3rd on a page is warm and its rings full.
+  const secondBurst = (xs) => (xs.length > 2 ? xs[2] - xs[1] : NaN);
+  const steady = (xs) => (xs.length > 3 ? (xs[xs.length - 1] - xs[2]) / (xs.length - 3) : NaN);
   const rows = [
     ['(a) floor: bare EventSource + JSON.parse, msg/s', mst(f0)(stats(floorRates))],
     ['(a) SDK: EventSource → wasm → next, msg/s', mst(f0)(stats(sdkRates))],
@@ -396,8 +469,11 @@ function summarize(push, load, answer, { n }) {
     ['(a) SDK time / floor + id check time', mst(f2)(stats(idsRatios))],
     ['(b) floor JS heap retained, 1st burst', mst(kib)(stats(push.floor.map((p) => firstBurst(p.heap))))],
     ['(b) floor JS heap retained, each later burst', mst(kib)(stats(push.floor.map((p) => perBurst(p.heap))))],
-    ['(b) SDK JS heap retained, 1st burst', mst(kib)(stats(push.sdk.map((p) => firstBurst(p.heap))))],
+    ['(b) floor JS heap: 2nd burst / each burst from the 3rd, KiB', mst(kib2)(stats(push.floor.map((p) => secondBurst(p.heap))), stats(push.floor.map((p) => steady(p.heap))))],
+    ['(b) SDK JS heap retained, 1st burst (fills the bounded log ring and trace)', mst(kib)(stats(push.sdk.map((p) => firstBurst(p.heap))))],
+    ['(b) SDK log ring entries after the 1st burst (full: 2000)', mst(f0)(stats(push.sdk.map((p) => p.ringAfterFirst)))],
     ['(b) SDK JS heap retained, each later burst', mst(kib)(stats(push.sdk.map((p) => perBurst(p.heap))))],
+    ['(b) SDK JS heap: 2nd burst / each burst from the 3rd (ring full, warm), KiB', mst(kib2)(stats(push.sdk.map((p) => secondBurst(p.heap))), stats(push.sdk.map((p) => steady(p.heap))))],
     ['(b) SDK wasm memory growth, 1st burst', mst(kib)(stats(push.sdk.map((p) => firstBurst(p.wasm))))],
     ['(b) SDK wasm memory growth, each later burst', mst(kib)(stats(push.sdk.map((p) => perBurst(p.wasm))))],
     ['(b) SDK JS heap after ready (before bursts)', mst(kib)(stats(push.sdk.map((p) => p.heap[0])))],
@@ -442,6 +518,19 @@ function summarize(push, load, answer, { n }) {
     ],
     ['(d) SDK overhead per pair: (answer() → busy) − bare, ms', mst(f2)(stats(answer.map((r) => r.overhead)))],
   );
+  for (const [rate, r] of Object.entries(large)) {
+    const cpu = rate === '1' ? '' : `, CPU ${rate}x slower`;
+    const ms = (xs) => xs.map((x) => x.ms);
+    rows.push(
+      [`(e) large frame → normal push at the page, plain JS${cpu}, ms`, mst(f0)(stats(ms(r.plain)))],
+      [`(e) large frame → normal push at the page, SDK${cpu}, ms`, mst(f0)(stats(ms(r.sdk)))],
+      [`(e) SDK / plain JS (medians)${cpu}`, f2(median(ms(r.sdk)) / median(ms(r.plain)))],
+      [
+        `(e)   first frame of a page only: plain JS / SDK${cpu}, ms`,
+        `${f0(median(ms(r.plain.filter((x) => x.first))))} / ${f0(median(ms(r.sdk.filter((x) => x.first))))}`,
+      ],
+    );
+  }
   return rows;
 }
 
@@ -455,6 +544,7 @@ export async function benchBrowser({
   bursts = Number(process.env.BENCH_BURSTS || 5),
   n = Number(process.env.BENCH_N || 20000),
   calls = Number(process.env.BENCH_CALLS || 6),
+  parts = new Set((process.env.BENCH_PARTS || 'a,c,d,e').split(',').map((x) => x.trim())),
   print = console.log,
 } = {}) {
   for (const f of [path.join(PKG_DIR, 'dist', 'snk-rt-video-pc.js'), simBinary()]) {
@@ -474,13 +564,17 @@ export async function benchBrowser({
     const stamp = (await readFile(path.join(PKG_DIR, '.build-stamp'), 'utf8').catch(() => '?')).trim().slice(0, 12);
     print(`headless ${version}, ${os.cpus().length} cores, pkg/ build stamp ${stamp}`);
     print(`${pages} pages per part; (a)/(b) ${bursts} bursts of ${n} per page; (d) ${calls} calls per page`);
-    const push = await benchPush(run, { rounds: pages, bursts, n });
-    const load = await benchLoad(run, { rounds: pages });
-    const answer = await benchAnswer(run, { rounds: pages, calls });
-    const rows = summarize(push, load, answer, { n });
+    const push = parts.has('a') ? await benchPush(run, { rounds: pages, bursts, n }) : { floor: [], ids: [], sdk: [] };
+    const load = parts.has('c') ? await benchLoad(run, { rounds: pages }) : { cold: [], warm: [], plain: [] };
+    const answer = parts.has('d') ? await benchAnswer(run, { rounds: pages, calls }) : [];
+    const large = {};
+    if (parts.has('e')) for (const rate of [1, 6]) large[rate] = await benchLargeFrame(run, { rounds: pages, rate });
+    const rows = summarize(push, load, answer, large, { n });
     const width = Math.max(...rows.map((r) => r[0].length));
     print(`${'what'.padEnd(width)}  median / min / max`);
     for (const [what, v] of rows) print(`${what.padEnd(width)}  ${v}`);
+    const growth = median(push.sdk.map((p) => (p.heap.length > 3 ? (p.heap[p.heap.length - 1] - p.heap[2]) / (p.heap.length - 3) : NaN)));
+    if (growth > 1024) print(`(b) NOTE: the SDK page's JS heap grew ${(growth / 1024).toFixed(1)} KiB per burst from the 3rd (ring full, warm; budget: 0–1 KiB)`);
     const sdkErrors = push.sdk.map((p) => p.errors).filter((e) => Object.keys(e).length);
     if (sdkErrors.length) print(`SDK error callbacks during bursts: ${JSON.stringify(sdkErrors)}`);
     const load1 = os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -488,7 +582,7 @@ export async function benchBrowser({
     return {
       meta: { chromium: version, cores: os.cpus().length, loadavg: [load0, load1], stamp, pages, bursts, n, calls, date: new Date().toISOString() },
       rows,
-      raw: { push, load, answer },
+      raw: { push, load, answer, large },
     };
   } finally {
     // cdp.mjs removes the profile right after the browser exits; a helper

@@ -332,9 +332,9 @@ impl<V: Value> Agent<V> {
             Method::Refuse | Method::RefuseChangePerson | Method::RefuseAddPerson
                 if c.ring.is_some() =>
             {
-                self.end_call(false)
+                self.end_call()
             }
-            Method::HangUp | Method::QuitAddPerson if c.ring.is_none() => self.end_call(true),
+            Method::HangUp | Method::QuitAddPerson if c.ring.is_none() => self.end_call(),
             Method::AskChangePerson => c.change_pending = args.newer.clone(),
             Method::CancelChangePerson => c.change_pending = None,
             Method::AskAddPerson => c.add_pending = args.newer.clone(),

@@ -362,7 +362,7 @@ impl<V: Value> Agent<V> {
             }
             // The call ended while no tab led: stop it, report `ready` below.
             (State::Busy, Some(_), None) => {
-                self.end_call(true);
+                self.end_call();
                 self.adopting = false;
                 false
             }

@@ -371,9 +371,12 @@ impl<V: Value> Agent<V> {
     }
 
     /// Leaves the current call (hang-up, refuse, transfer done…) → `ready`.
-    pub(crate) fn end_call(&mut self, stop_streams: bool) {
+    /// SPEC §3: a call in progress (`busy`: its ring is over) gets an EXE
+    /// `stop`; a call that ends while ringing never had streams and gets
+    /// none. The call itself says which (core/tests/call_end.rs).
+    pub(crate) fn end_call(&mut self) {
         if let Some(c) = self.call.take() {
-            if stop_streams && c.ring.is_none() {
+            if c.ring.is_none() {
                 self.exe_stop(&c.sid);
             }
             self.ended_sid = Some(c.sid);

@@ -137,10 +137,10 @@ impl<V: Value> Agent<V> {
                 self.set_state(State::Wait);
             }
             MsgType::STAFF_CHANGE_CALL_BACK_CANCEL if waiting && ring == Some(Ring::Exchange) => {
-                self.end_call(false)
+                self.end_call()
             }
             MsgType::ADDPARTICIPATOR_CANCEL if waiting && ring == Some(Ring::Add) => {
-                self.end_call(false)
+                self.end_call()
             }
             MsgType::STAFF_CHANGE_LIVE_SRC | MsgType::PARTICIPATOR_LIVE_SRC
                 if waiting && self.accepted(t, ring.as_ref()) =>
@@ -160,7 +160,7 @@ impl<V: Value> Agent<V> {
             MsgType::STAFF_CHANGE_CALL_BACK_ACCEPT if owner => {
                 // The call now belongs to `newer`.
                 self.emit(kind, m.into_payload());
-                return self.end_call(true);
+                return self.end_call();
             }
             MsgType::STAFF_CHANGE_CALL_BACK_REJECT
             | MsgType::ADDPARTICIPATOR_CALL_BACK_ACCEPT
@@ -190,7 +190,7 @@ impl<V: Value> Agent<V> {
                     EventType::IncomingCallHangup,
                     obj([("sid", V::string(&sid)), ("msgType", V::number(t.0 as f64))]),
                 );
-                return self.end_call(busy);
+                return self.end_call();
             }
             _ if t.is_hangup()
                 && self.call.is_none()

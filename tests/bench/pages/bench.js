@@ -20,6 +20,7 @@
 
   /** The one function each pushed message reaches (floor page and SDK page alike). */
   B.sink = function (msg) {
+    if (B.watch) B.watch(msg);
     var n = ++B.count;
     if (n === 1) B.first = performance.now();
     if (n === B.target) {
