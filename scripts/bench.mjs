@@ -10,6 +10,8 @@
 //      navigation → ready (cold / warm cache), answer() overhead, a large
 //      frame against plain JS; table in docs/benchmarks.md
 //   5. tab hand-over times (tests/bench/handover.mjs)
+//   6. the EXE link per state of the local network permission, console served
+//      from the internet or the intranet (tests/bench/local-network.mjs)
 // The long soak test is a separate command (`npm run soak`).
 
 import path from 'node:path';
@@ -19,6 +21,7 @@ import { build } from './build.mjs';
 import { namedWasm } from './profile-wasm.mjs';
 import { benchBrowser } from '../tests/bench/browser.mjs';
 import { benchHandover } from '../tests/bench/handover.mjs';
+import { benchLocalNetwork } from '../tests/bench/local-network.mjs';
 
 const log = logger('bench');
 
@@ -58,6 +61,9 @@ async function main() {
 
   section('tab hand-over (tests/bench/handover.mjs)');
   await benchHandover();
+
+  section('the EXE link per local network permission (tests/bench/local-network.mjs)');
+  await benchLocalNetwork();
 
   log(`done in ${secs(Date.now() - t0)}; long soak: npm run soak`);
 }

@@ -1,21 +1,20 @@
 // The EXE link under Chromium's Local Network Access (SPEC §4.4; issue 18,
 // docs/DECISIONS.md D74): a console served over HTTPS from an address the
 // browser counts as public, the platform public too, the EXE on loopback.
-// Chromium decides the address space from the IP, so the page's and the
-// simulator's ports are overridden as public; the `loopback-network`
-// permission is set per browser context over CDP (Browser.setPermission).
+// (support/public-console.mjs: the page's and the simulator's ports count as
+// public, the `loopback-network` permission is set over CDP).
 //
 //   cargo build -p rtv-sim && npm run build
 //   node --test tests/e2e/local-network.test.mjs
 
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { startSim, waitFor } from './support/sim.mjs';
 import { startStatic } from './support/static.mjs';
 import { selfSignedCert } from './support/tls.mjs';
 import { Harness, fastOptions } from './support/harness.mjs';
 import { quietWindow } from './support/faults.mjs';
+import { publicConsole as openPublicConsole } from './support/public-console.mjs';
 
 const env = { sim: null, https: null, http: null, browsers: [] };
 
@@ -34,39 +33,11 @@ after(async () => {
   await env.sim?.stop();
 });
 
-/**
- * A browser in which the HTTPS page server and the simulator are public
- * addresses; `permission`: the page origin's `loopback-network` setting
- * (`null`: not decided, so headless Chromium answers no when asked).
- * Resolves `{context, setPermission(setting)}`.
- */
+/** A public console (support/public-console.mjs) with `permission`, closed after the test. */
 async function publicConsole(permission) {
-  const simPort = new URL(env.sim.url).port;
-  const browser = await chromium.launch({
-    executablePath: process.env.RTV_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--ignore-certificate-errors',
-      `--ip-address-space-overrides=127.0.0.1:${env.https.port}=public,127.0.0.1:${simPort}=public`,
-    ],
-  });
-  env.browsers.push(browser);
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
-  // The context's id, as CDP names it, from a page of it.
-  const probe = await context.newPage();
-  const { targetInfo } = await (await context.newCDPSession(probe)).send('Target.getTargetInfo');
-  await probe.close();
-  const cdp = await browser.newBrowserCDPSession();
-  const setPermission = (setting) =>
-    cdp.send('Browser.setPermission', {
-      permission: { name: 'loopback-network' },
-      setting,
-      origin: env.https.url.replace(/\/$/, ''),
-      browserContextId: targetInfo.browserContextId,
-    });
-  if (permission) await setPermission(permission);
-  return { context, setPermission };
+  const c = await openPublicConsole({ https: env.https, simUrl: env.sim.url, permission });
+  env.browsers.push(c.browser);
+  return c;
 }
 
 const open = (context, server = env.https) => Harness.open(context, server);
