@@ -87,6 +87,14 @@ function main() {
       if (child.exitCode === null && child.signalCode === null) child.kill(sig === 'SIGHUP' ? 'SIGTERM' : sig);
     });
   }
+  // `npx` passes Ctrl-C on (the terminal signals the whole group) but not a
+  // SIGTERM sent to it alone: it exits and leaves us running. When our parent
+  // goes away, stop rtv-sim as if we had been told to.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }, 500);
+  orphaned.unref();
   child.on('exit', (code, signal) => {
     if (signal) process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGKILL: 9 }[signal] || 1));
     process.exit(code ?? 1);
