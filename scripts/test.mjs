@@ -3,7 +3,7 @@
 // table at the end.
 //
 //   setup → fmt → clippy → clippy-wasm → native → build → types → sim-build →
-//   browser → demo → e2e → compat → cleanup
+//   browser → demo → e2e → compat → sim-pkg → cleanup
 //
 // RTV_TEST_STEPS=name,name runs only those steps (same order; refused when
 // CI is set, so a variable left in a CI environment cannot skip tests), e.g.
@@ -19,6 +19,7 @@ import { ROOT, logger, nodeBin, run, runMain, secs } from './lib/proc.mjs';
 import { startSim } from './lib/sim.mjs';
 import { build } from './build.mjs';
 import { setup } from './setup.mjs';
+import { simPackageTests } from './lib/sim-package-test.mjs';
 
 const log = logger('test');
 const WASM_TARGET = 'wasm32-unknown-unknown';
@@ -78,6 +79,12 @@ const STEPS = [
     what: 'node --test tests/compat/*.test.mjs (shipped files; Chromium 72, 80, 86, 92 and current over CDP)',
     hint: 'RTV_COMPAT_ENGINES=72,current limits the engines; npm run setup installs them',
     run: () => nodeTests(path.join('tests', 'compat')),
+  },
+  {
+    name: 'sim-pkg',
+    what: 'the packed SDK + simulator packages in a fresh directory without Rust: npx rtv-sim, startSim, rtv-sim.exe under wine, examples/claims-console (Playwright)',
+    hint: 'RTV_TEST_STEPS=build,sim-pkg npm test reruns it; the installed copy is .tools/sim-pkg/app',
+    run: () => simPackageTests(),
   },
   { name: 'cleanup', what: 'remove temporary browser profiles', run: async () => cleanup() },
 ];
