@@ -5,6 +5,7 @@
 //      npm installs those tarballs (the foreign platform's with --force, as
 //      nothing is published) and playwright-core (from the npm cache when it
 //      is there)
+//   0. tsc of tests/sim-pkg/types against pkg-sim/index.d.ts
 //   3. with no Rust on PATH: tests/sim-pkg/*.test.mjs (npx rtv-sim, the test
 //      client, rtv-sim.exe under wine) and the example's own tests (`npm test`
 //      in the app: Playwright against the console)
@@ -15,7 +16,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, logger, run, secs } from './proc.mjs';
+import { ROOT, logger, nodeBin, run, secs } from './proc.mjs';
 import { LAUNCHER_DIR, PLATFORMS, platformPackage } from './sim-package.mjs';
 
 const log = logger('sim-pkg');
@@ -42,6 +43,9 @@ export async function simPackageTests() {
   for (const d of dirs) {
     if (!existsSync(path.join(d, 'package.json'))) throw new Error(`${d} is missing: npm run build`);
   }
+
+  // The client's declarations, as the README uses them.
+  await run(nodeBin('tsc'), ['--noEmit', '-p', path.join('tests', 'sim-pkg', 'types')]);
 
   rmSync(TARBALLS, { recursive: true, force: true });
   mkdirSync(TARBALLS, { recursive: true });
