@@ -3,6 +3,9 @@
 // SimError with the simulator's reason, stop().
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { closed, installed } from './support.mjs';
 
@@ -80,5 +83,46 @@ test('control calls reach the platform; refusals are SimError with the reason', 
     }
   } finally {
     await sim.stop();
+  }
+});
+
+test('startSim({replay}) plays a trace: the recorded push reaches the traced agent', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rtv-sim-pkg-'));
+  const file = path.join(dir, 'trace.json');
+  const offer = '{"msgType":50200,"sid":"S-R","data":{"customer":{"name":"张*"}}}';
+  writeFileSync(
+    file,
+    JSON.stringify({
+      schema: 'rtv-trace/1',
+      sdk: '2.0.0',
+      seed: [0, 1],
+      start: 10,
+      options: { systemCode: 'T', account: 'rep', token: '***' },
+      snapshot: null,
+      dropped: 0,
+      entries: [
+        { t: 1000, in: { k: 'pushOpened' } },
+        { t: 1010, in: { k: 'push', id: '5', data: offer } },
+      ],
+    }),
+  );
+  let log = '';
+  const sim = await startSim({ replay: file, seed: 3, log: (t) => (log += t) });
+  try {
+    assert.match(log, /replaying trace .*trace\.json for account rep \(systemCode T\), 1 pushes/);
+    const res = await fetch(`${sim.platformUrl}/push-client/subscribe?account=rep&systemCode=T`);
+    assert.equal(res.headers.get('content-type'), 'text/event-stream');
+    const reader = res.body.getReader();
+    let text = '';
+    while (!text.includes('id: 5')) {
+      const { value, done } = await reader.read();
+      assert.ok(!done, `stream ended: ${text}`);
+      text += new TextDecoder().decode(value);
+    }
+    assert.match(text, new RegExp(`id: 5\ndata: ${offer.replace(/[{}()*.]/g, '\\$&')}`));
+    await reader.cancel();
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
