@@ -17,6 +17,10 @@
 // into place at the end, so a failed build leaves the previous pkg/ intact.
 // When the wasm, the templates, the constants and these scripts are unchanged,
 // pkg/ is left as it is (a stamp file records the inputs).
+//
+// Then the simulator's npm packages: pkg-sim/ (snk-rt-video-pc-sim, launcher +
+// test client + demo console) and pkg-sim-<platform>/ (prebuilt rtv-sim per
+// platform), see lib/sim-package.mjs; they have their own stamp.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +30,7 @@ import * as files from './lib/package-files.mjs';
 import { writeSizes } from './lib/sizes.mjs';
 import { checkFeatures, optimizeInPlace } from './lib/wasm-opt.mjs';
 import { renameInGlue, shortenImports } from './lib/wasm-imports.mjs';
+import { buildSimPackages } from './lib/sim-package.mjs';
 import { withoutCustomSection } from './lib/wasm-sections.mjs';
 import { setup } from './setup.mjs';
 
@@ -191,8 +196,11 @@ function install() {
   rmSync(OLD, { recursive: true, force: true });
 }
 
-/** The whole build; `quiet` skips the size table (for callers that print their own). */
-export async function build({ quiet = false } = {}) {
+/**
+ * The whole build; `quiet` skips the size table (for callers that print their
+ * own); `simPackages: false` skips pkg-sim*\/ (npm start does not need them).
+ */
+export async function build({ quiet = false, simPackages = true } = {}) {
   const t0 = Date.now();
   await setup({ browser: false });
   await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'snk-rt-video-pc']);
@@ -216,6 +224,7 @@ export async function build({ quiet = false } = {}) {
     log(`pkg/ built: snk-rt-video-pc ${version} (${secs(Date.now() - t0)})`);
   }
   if (!quiet) writeSizes(PKG);
+  if (simPackages) await buildSimPackages({ log });
 }
 
 if (isMain(import.meta.url)) {

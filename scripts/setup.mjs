@@ -29,6 +29,10 @@ export async function setup({ browser = true } = {}) {
   await wasmTarget(installed);
   await wasmBindgenCli(installed);
   if (browser) await chromium(installed);
+  // The simulator's packages (pkg-sim-*/): the Windows cross-build, and wine
+  // to run that .exe in the tests.
+  await windowsTarget(installed);
+  if (browser) await wine(installed);
   await npmDeps(installed);
   // The old engines of the compatibility tests (tests/compat/).
   if (browser) installed.push(...installOldEngines(log));
@@ -75,19 +79,88 @@ async function wasmBindgenCli(installed) {
   installed.push(`wasm-bindgen-cli ${want}`);
 }
 
+/** apt-get as root or through `sudo -n`; null when neither is possible. */
+function aptRunner() {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = !root && probe('sudo', ['-n', 'true']) !== null;
+  if (!root && !sudo) return null;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return (args) => (sudo ? run('sudo', ['-n', '-E', 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
+}
+
 async function chromium(installed) {
   if (existsSync(CHROMIUM) && existsSync(CHROMEDRIVER)) return;
   log('installing chromium and chromium-driver (apt)');
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const sudo = !root && probe('sudo', ['-n', 'true']) !== null;
-  if (!root && !sudo) {
+  const apt = aptRunner();
+  if (!apt) {
     throw new Error(`${CHROMIUM} / ${CHROMEDRIVER} are missing; install the Debian packages chromium and chromium-driver`);
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) => (sudo ? run('sudo', ['-n', '-E', 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
   await apt(['update']);
   await apt(['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']);
   installed.push('chromium', 'chromium-driver');
+}
+
+/** The mingw-w64 linker of the Windows cross-build of rtv-sim. */
+export const MINGW_GCC = 'x86_64-w64-mingw32-gcc';
+/** Debian's wine64 (package wine64 installs it here, without a `wine` on PATH). */
+export const WINE64 = '/usr/lib/wine/wine64';
+
+/**
+ * Installs Debian packages with apt (an `apt-get update` first only when the
+ * install fails). Never throws: returns null, or the reason it could not.
+ */
+async function aptInstall(packages) {
+  const apt = aptRunner();
+  if (!apt) return 'not root and no password-less sudo for apt-get';
+  const install = () => apt(['install', '-y', '--no-install-recommends', ...packages]);
+  try {
+    await install();
+    return null;
+  } catch {
+    try {
+      await apt(['update']);
+      await install();
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  }
+}
+
+/**
+ * The Rust target x86_64-pc-windows-gnu (rustup) and its linker (apt
+ * gcc-mingw-w64-x86-64). Without them the build skips the Windows package
+ * and says why.
+ */
+async function windowsTarget(installed) {
+  const target = 'x86_64-pc-windows-gnu';
+  const list = probe('rustup', ['target', 'list', '--installed']);
+  if (list !== null && !list.split('\n').some((l) => l.trim() === target)) {
+    log(`installing the Rust target ${target} (rustup)`);
+    try {
+      await run('rustup', ['target', 'add', target]);
+      installed.push(target);
+    } catch (e) {
+      log(`could not add ${target}: ${e.message}; the Windows simulator package is skipped`);
+    }
+  }
+  if (probe(MINGW_GCC, ['--version']) !== null) return;
+  log('installing gcc-mingw-w64-x86-64 (apt; the linker of the Windows build of rtv-sim)');
+  const why = await aptInstall(['gcc-mingw-w64-x86-64']);
+  if (why) log(`gcc-mingw-w64-x86-64 not installed (${why}): the Windows simulator package is skipped`);
+  else installed.push('gcc-mingw-w64-x86-64');
+}
+
+/** wine64 (apt) to smoke-test the Windows rtv-sim.exe; skipped with the reason when apt cannot. */
+async function wine(installed) {
+  if (existsSync(WINE64)) return;
+  log('installing wine64 (apt; runs the Windows rtv-sim.exe in the tests)');
+  const why = await aptInstall(['wine64']);
+  if (why || !existsSync(WINE64)) {
+    log(`wine64 not installed (${why || `${WINE64} missing after the install`}): the .exe smoke test is skipped`);
+    return;
+  }
+  installed.push('wine64');
 }
 
 async function npmDeps(installed) {

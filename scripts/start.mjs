@@ -66,7 +66,7 @@ async function main() {
   await checkPortFree(EXE_PORT, 'EXE');
 
   await setup({ browser: false });
-  await build();
+  await build({ simPackages: false });
   log('building the demo console (webpack)');
   await run('npm', ['run', '--silent', 'build:demo']);
   await run('cargo', ['build', '--release', '-p', 'rtv-sim']);

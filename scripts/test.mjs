@@ -3,7 +3,8 @@
 // table at the end.
 //
 //   setup → fmt → clippy → clippy-wasm → native → build → size → types →
-//   shell → sim-build → browser → demo → e2e → compat → consumers → cleanup
+//   shell → sim-build → browser → demo → e2e → compat → consumers → sim-pkg →
+//   cleanup
 //
 // RTV_TEST_STEPS=name,name runs only those steps (same order; refused when
 // CI is set, so a variable left in a CI environment cannot skip tests), e.g.
@@ -21,6 +22,7 @@ import { startSim } from './lib/sim.mjs';
 import { LIMITS_FILE, checkBudget } from './lib/sizes.mjs';
 import { build } from './build.mjs';
 import { setup } from './setup.mjs';
+import { simPackageTests } from './lib/sim-package-test.mjs';
 
 const log = logger('test');
 const WASM_TARGET = 'wasm32-unknown-unknown';
@@ -99,6 +101,12 @@ const STEPS = [
     what: 'node --test tests/consumers/*.test.mjs (the packed tarball in Vite, webpack, Rsbuild, Parcel, esbuild and as CDN files)',
     hint: 'RTV_CONSUMERS=vite,esbuild limits the consumers; the bundlers are installed once into .tools/consumers/',
     run: () => nodeTests(path.join('tests', 'consumers')),
+  },
+  {
+    name: 'sim-pkg',
+    what: 'the packed SDK + simulator packages in a fresh directory without Rust: npx rtv-sim, startSim, rtv-sim.exe under wine, examples/claims-console (Playwright)',
+    hint: 'RTV_TEST_STEPS=build,sim-pkg npm test reruns it; the installed copy is .tools/sim-pkg/app',
+    run: () => simPackageTests(),
   },
   { name: 'cleanup', what: 'remove temporary browser profiles', run: async () => cleanup() },
 ];

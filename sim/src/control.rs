@@ -44,9 +44,14 @@ use std::sync::Arc;
 
 type Shared = State<Arc<Sim>>;
 
+/// Version of the control API (docs/SIM-API.md). Raised only when an
+/// endpoint changes incompatibly; additions keep it.
+pub const API_VERSION: u32 = 1;
+
 /// The `/sim` routes.
 pub fn router() -> Router<Arc<Sim>> {
     Router::new()
+        .route("/version", get(version))
         .route("/reset", post(reset))
         .route("/agents", get(agents))
         .route("/links", get(links))
@@ -63,8 +68,23 @@ pub fn router() -> Router<Arc<Sim>> {
         .route("/log", get(log))
         .route("/log/clear", post(log_clear))
         .route("/config", get(config).post(set_config))
+        .fallback(unknown)
         // Bad-input tests send frames over the SDK's 1 MiB limit (2 MiB and more).
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+}
+
+/// `GET /sim/version`: `{"api": 1, "sim": "<crate version>"}`; clients check
+/// `api` before anything else.
+async fn version() -> Response {
+    let out = json!({ "api": API_VERSION, "sim": env!("CARGO_PKG_VERSION") });
+    Json(out).into_response()
+}
+
+/// Any other `/sim/...` request: a 404 that says so (not the static files' page).
+/// (Nested: `uri` is the part after `/sim`.)
+async fn unknown(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let msg = format!("no control endpoint {method} /sim{}", uri.path());
+    bad(StatusCode::NOT_FOUND, msg)
 }
 
 fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
@@ -270,6 +290,9 @@ async fn fail(State(sim): Shared, body: String) -> Response {
         Ok(r) => r,
         Err(e) => return e,
     };
+    if let Err(e) = fault.validate() {
+        return bad(StatusCode::BAD_REQUEST, e);
+    }
     sim.lock().faults.add(fault);
     Json(json!({ "ok": true })).into_response()
 }

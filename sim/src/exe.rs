@@ -26,6 +26,9 @@ pub enum ExeOut {
     Text(String),
     /// Drop the connection without a close handshake, like a crashed process.
     Crash,
+    /// Close the connection with a close frame (1001, going away), like a
+    /// process the user quits.
+    Quit,
 }
 
 struct Conn {
@@ -231,6 +234,11 @@ impl ExeHub {
             "refuse" => {
                 self.set_mode(account, ExeMode::Refuse);
                 self.each(account, &[ExeOut::Crash])
+            }
+            // The user quits the EXE: a clean close, and nothing listens until `restore`.
+            "close" => {
+                self.set_mode(account, ExeMode::Refuse);
+                self.each(account, &[ExeOut::Quit])
             }
             "silence" => {
                 self.set_mode(account, ExeMode::Silence);

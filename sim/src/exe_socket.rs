@@ -11,7 +11,7 @@ use crate::sessions::Phase;
 use crate::state::Sim;
 use crate::testcard::{self, Card};
 use crate::world::World;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -56,6 +56,8 @@ enum Reply {
         format: SnapshotFormat,
     },
     Close,
+    /// A close frame (1001), then the end of the connection.
+    Quit,
 }
 
 async fn serve(sim: Arc<Sim>, socket: WebSocket) {
@@ -67,6 +69,7 @@ async fn serve(sim: Arc<Sim>, socket: WebSocket) {
             out = rx.recv() => match out {
                 Some(ExeOut::Text(t)) => vec![Reply::Raw(t)],
                 Some(ExeOut::Crash) | None => vec![Reply::Close],
+                Some(ExeOut::Quit) => vec![Reply::Quit],
             },
             frame = stream.next() => match frame {
                 Some(Ok(Message::Text(t))) => {
@@ -89,6 +92,15 @@ async fn serve(sim: Arc<Sim>, socket: WebSocket) {
                 Reply::Send(v) => v.to_string(),
                 Reply::Snapshot { id, card, format } => snapshot_reply(id, &card, format),
                 Reply::Close => {
+                    open = false;
+                    break;
+                }
+                Reply::Quit => {
+                    let frame = CloseFrame {
+                        code: 1001,
+                        reason: "exe closed".into(),
+                    };
+                    let _ = sink.send(Message::Close(Some(frame))).await;
                     open = false;
                     break;
                 }

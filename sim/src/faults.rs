@@ -36,6 +36,66 @@ fn one() -> u32 {
     1
 }
 
+/// The paths a failure can be injected on: every request the SDK sends.
+pub const FAULT_PATHS: &[&str] = &[
+    "push-client/subscribe",
+    "rtv/call/answer",
+    "rtv/call/refuse",
+    "rtv/call/hangup",
+    "rtv/change/ask",
+    "rtv/change/cancel",
+    "rtv/change/accept",
+    "rtv/change/refuse",
+    "rtv/add/ask",
+    "rtv/add/cancel",
+    "rtv/add/remove",
+    "rtv/add/accept",
+    "rtv/add/refuse",
+    "rtv/add/quit",
+    "rtv/session/current",
+    "dispatch/agent/state",
+    "dispatch/agent/heartbeat",
+];
+
+/// Most requests one failure applies to.
+pub const FAULT_TIMES_MAX: u32 = 1_000_000;
+/// Longest injected delay (ten minutes).
+pub const FAULT_DELAY_MAX_MS: u64 = 600_000;
+
+impl HttpFault {
+    /// Checks what serde cannot: a known path, a real status, something to do.
+    /// The error is the reason a `400` gives.
+    pub fn validate(&self) -> Result<(), String> {
+        let path = self.path.trim_start_matches('/');
+        if !FAULT_PATHS.contains(&path) {
+            return Err(format!(
+                "unknown path {:?}; one of: {}",
+                self.path,
+                FAULT_PATHS.join(", ")
+            ));
+        }
+        if self.account.as_deref() == Some("") {
+            return Err("account must not be empty (leave it out for every account)".into());
+        }
+        if !(1..=FAULT_TIMES_MAX).contains(&self.times) {
+            return Err(format!("times must be 1..={FAULT_TIMES_MAX}"));
+        }
+        if let Some(s) = self.status {
+            if !(200..=599).contains(&s) {
+                return Err(format!("status must be an HTTP status 200..=599, not {s}"));
+            }
+        }
+        if self.delay_ms > FAULT_DELAY_MAX_MS {
+            return Err(format!("delayMs must be at most {FAULT_DELAY_MAX_MS}"));
+        }
+        if self.code.is_none() && self.status.is_none() && self.body.is_none() && self.delay_ms == 0
+        {
+            return Err("give code, status, body or delayMs (nothing to inject)".into());
+        }
+        Ok(())
+    }
+}
+
 /// Injected failures and rejected tokens.
 pub struct Faults {
     http: Vec<HttpFault>,

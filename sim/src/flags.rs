@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 /// The control API, shown after the flags in `--help`.
 const CONTROL_API: &str = "\
-Control API (JSON; failures are 4xx {\"error\"}):
+Control API v1 (JSON; failures are 4xx {\"error\"}; docs/SIM-API.md):
+  GET  /sim/version                   {api: 1, sim: \"<version>\"}
   POST /sim/reset                     forget agents, sessions, buffers, faults, logs, link totals
   GET  /sim/agents | /sim/sessions    the model as the platform sees it
   GET  /sim/links[?account=a]         {a: {subscriptions, subscribesTotal, exeLinks, exeHellos}}:
@@ -19,9 +20,12 @@ Control API (JSON; failures are 4xx {\"error\"}):
                                       n messages (msgTypes cycled, default [50203, 50204];
                                       data.url of urlLen chars, default 80) in one write
   POST /sim/fail {path, account?, times?, code?, status?, delayMs?, body?}
+                                      path: an SDK request (rtv/call/answer, dispatch/agent/state,
+                                      push-client/subscribe, ...); 400 names the known ones
   POST /sim/push-channel {account?, action}        drop|stall|reject|error500|wrongType|restore
   POST /sim/exe {account?, action, code?, msg?, times?} -> {ok, sockets}
-       action: crash|refuse|silence|garbage|restore,
+       action: crash (socket dropped, reconnects accepted), close (close frame 1001,
+               then refused like refuse until restore), refuse|silence|garbage|restore,
                snapshotPng|snapshotRaw|snapshotJpeg|snapshotRawJpeg (snapshot reply format),
                failStart (the next `times` starts, default 1, answer ok:false with
                code, default 500, and msg)

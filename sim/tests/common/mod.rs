@@ -241,6 +241,12 @@ impl Exe {
         }
     }
 
+    /// The next frame of any kind (None when the connection ended or within `ms` nothing came).
+    pub async fn next_frame(&mut self, ms: u64) -> Option<Message> {
+        let next = tokio::time::timeout(Duration::from_millis(ms), self.ws.next());
+        next.await.ok()?.and_then(Result::ok)
+    }
+
     /// Closes the socket.
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
