@@ -189,6 +189,9 @@ test('online, pageshow (from the back/forward cache) and reconnect() retry the p
     await channel(acc, 'error500');
     await channel(acc, 'drop');
     await waitEventSources(h, n0 + 3, 20000); // the backoff has grown past its first steps
+    // No attempt in flight when the channel comes back (one that is would
+    // simply succeed, and no new EventSource would follow the resume).
+    await waitFor(async () => (await h.eventSources()).at(-1).failed !== null, { what: 'the last attempt failed' });
     await channel(acc, 'restore');
     const n1 = (await h.eventSources()).length;
     const t = kind === 'reconnect' ? await h.eval((i) => (window.H.get(i).reconnect(), window.__clock.realNow()), id) : await fireResume(h, kind);

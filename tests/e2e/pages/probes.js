@@ -4,7 +4,7 @@
 //   `memory.buffer.byteLength` (window.__probes.wasmBytes());
 // - every EventSource and WebSocket the page constructs, with the time
 //   (real ms) and URL, so a test sees each reconnect attempt of the SDK (and,
-//   for EventSources, when the stream opened and last carried a frame; for
+//   for EventSources, when the stream opened, failed first and last carried a frame; for
 //   WebSockets, when the socket closed);
 // - every console message, so a test can check what the SDK printed.
 (function () {
@@ -45,11 +45,14 @@
   // Each entry also learns when its stream opened and when it last carried
   // anything (a message or a ping), from listeners of the probe's own.
   function ProbedEventSource(url, init) {
-    var entry = { t: realNow(), url: String(url), opened: null, lastActivity: null };
+    var entry = { t: realNow(), url: String(url), opened: null, lastActivity: null, failed: null };
     probes.eventSources.push(entry);
     var es = new RealES(url, init);
     es.addEventListener('open', function () {
       entry.opened = realNow();
+    });
+    es.addEventListener('error', function () {
+      if (entry.failed === null) entry.failed = realNow();
     });
     ['message', 'ping'].forEach(function (type) {
       es.addEventListener(type, function () {
