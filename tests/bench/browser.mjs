@@ -36,7 +36,7 @@
 //
 //   node tests/bench/browser.mjs      (after npm run build, cargo build -p rtv-sim)
 // Environment: BENCH_PAGES (5), BENCH_BURSTS per page (5), BENCH_N (20000),
-// BENCH_CALLS per page (6), BENCH_PARTS (a,c,d,e: the parts to run; (b) comes
+// BENCH_PKG (the package to measure, pkg/), BENCH_CALLS per page (6), BENCH_PARTS (a,c,d,e: the parts to run; (b) comes
 // with (a)), BENCH_JSON=1 (also print the raw numbers),
 // BENCH_WASM_DELAY (ms the page server holds each .wasm response, 0),
 // BENCH_PROFILE=1|floor|load|large (a CPU profile of one SDK burst, one floor
@@ -53,7 +53,8 @@ import { ROOT, isMain } from '../../scripts/lib/proc.mjs';
 import { startSim, simBinary } from '../../scripts/lib/sim.mjs';
 
 const PAGES_DIR = path.join(ROOT, 'tests', 'bench', 'pages');
-const PKG_DIR = path.join(ROOT, 'pkg');
+// BENCH_PKG: another built package (e.g. an earlier revision's pkg/) to compare with.
+const PKG_DIR = process.env.BENCH_PKG ? path.resolve(process.env.BENCH_PKG) : path.join(ROOT, 'pkg');
 const CHROMIUM = process.env.RTV_CHROMIUM || '/usr/bin/chromium';
 const WASM_DELAY = Number(process.env.BENCH_WASM_DELAY || 0);
 

@@ -21,7 +21,7 @@ import path from 'node:path';
 import webpack from 'webpack';
 import { Browser } from './cdp.mjs';
 import { startPageServer } from './server.mjs';
-import { ROOT, startSim } from '../e2e/support/sim.mjs';
+import { ROOT, startSim, waitFor } from '../e2e/support/sim.mjs';
 import { OLD_ENGINES, enginePath } from '../../scripts/lib/old-engines.mjs';
 
 const CURRENT = '/usr/bin/chromium';
@@ -120,7 +120,8 @@ for (const engine of ENGINES) {
         await page.goto(`${pages.url}compat/legacy.html?${q(sim.options(account))}`);
         // While the wasm is held: the facade's push subscription is open (the EXE link counts at the simulator only after hello).
         await page.waitFor('RtVideo.debugCounters().eventSources === 1 && RtVideo.debugCounters().webSockets === 1', { what: 'early links' });
-        assert.equal((await sim.control(`links?account=${account}`)).subscribesTotal, 1);
+        // (The EventSource exists before its request reaches the simulator.)
+        await waitFor(async () => (await sim.control(`links?account=${account}`)).subscribesTotal === 1, { what: 'the early subscribe' });
         pages.release();
         await callFlow(page, account);
         const l = await sim.control(`links?account=${account}`);
