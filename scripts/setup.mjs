@@ -1,7 +1,7 @@
 // Installs what building and testing need, and only what is missing, so it is
 // fast when everything is present (it runs before every build, start and test).
 //
-//   node scripts/setup.mjs            everything (also Chromium for the tests)
+//   node scripts/setup.mjs            everything (also Chromium and Firefox ESR for the tests)
 //   node scripts/setup.mjs --no-browser
 //
 // Sources: rustup, crates.io (`cargo install`), Debian apt, the npm registry.
@@ -15,6 +15,14 @@ import { ROOT, isMain, logger, probe, run, runMain } from './lib/proc.mjs';
 const log = logger('setup');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMEDRIVER = '/usr/bin/chromedriver';
+/** Debian's Firefox ESR (the `browser-firefox` and `e2e-firefox` test steps). */
+export const FIREFOX = '/usr/bin/firefox-esr';
+/**
+ * geckodriver for wasm-bindgen-test-runner, from crates.io into ~/.cargo/bin;
+ * this version (the one measured, docs/DECISIONS.md D95) is installed when
+ * another or none is found.
+ */
+export const GECKODRIVER_VERSION = '0.37.1';
 
 /** Set by a script that already ran set-up, for the scripts it spawns. */
 const DONE_ENV = 'RTV_SETUP_DONE';
@@ -29,6 +37,8 @@ export async function setup({ browser = true } = {}) {
   await wasmTarget(installed);
   await wasmBindgenCli(installed);
   if (browser) await chromium(installed);
+  if (browser) await firefox(installed);
+  if (browser) await geckodriver(installed);
   await npmDeps(installed);
   // The old engines of the compatibility tests (tests/compat/).
   if (browser) installed.push(...installOldEngines(log));
@@ -77,17 +87,41 @@ async function wasmBindgenCli(installed) {
 
 async function chromium(installed) {
   if (existsSync(CHROMIUM) && existsSync(CHROMEDRIVER)) return;
-  log('installing chromium and chromium-driver (apt)');
+  await aptInstall(['chromium', 'chromium-driver'], `${CHROMIUM} / ${CHROMEDRIVER} are missing; install the Debian packages chromium and chromium-driver`);
+  installed.push('chromium', 'chromium-driver');
+}
+
+async function firefox(installed) {
+  if (existsSync(FIREFOX)) return;
+  await aptInstall(['firefox-esr'], `${FIREFOX} is missing; install the Debian package firefox-esr`);
+  installed.push('firefox-esr');
+}
+
+/** The path of geckodriver: ~/.cargo/bin (where `cargo install` puts it), else PATH. */
+export function geckodriverPath() {
+  const home = process.env.CARGO_HOME || path.join(process.env.HOME || '', '.cargo');
+  const local = path.join(home, 'bin', 'geckodriver');
+  return existsSync(local) ? local : 'geckodriver';
+}
+
+async function geckodriver(installed) {
+  const have = ((probe(geckodriverPath(), ['--version']) || '').split('\n')[0] || '').trim().split(/\s+/)[1];
+  if (have === GECKODRIVER_VERSION) return;
+  log(`installing geckodriver ${GECKODRIVER_VERSION} (found ${have || 'none'}; cargo install, takes a few minutes)`);
+  await run('cargo', ['install', 'geckodriver', '--version', GECKODRIVER_VERSION, '--force']);
+  installed.push(`geckodriver ${GECKODRIVER_VERSION}`);
+}
+
+/** `apt-get install` of Debian `packages` (as root, or through passwordless sudo); `missing`: the error otherwise. */
+async function aptInstall(packages, missing) {
+  log(`installing ${packages.join(' and ')} (apt)`);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = !root && probe('sudo', ['-n', 'true']) !== null;
-  if (!root && !sudo) {
-    throw new Error(`${CHROMIUM} / ${CHROMEDRIVER} are missing; install the Debian packages chromium and chromium-driver`);
-  }
+  if (!root && !sudo) throw new Error(missing);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) => (sudo ? run('sudo', ['-n', '-E', 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
   await apt(['update']);
-  await apt(['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']);
-  installed.push('chromium', 'chromium-driver');
+  await apt(['install', '-y', '--no-install-recommends', ...packages]);
 }
 
 async function npmDeps(installed) {
