@@ -199,7 +199,7 @@ test('background tab: timers clamped to one a second, yet a call rings at once a
   t.h.assertNoPageErrors();
 });
 
-test('self-check passes in Firefox (no local network permission to ask, no discarded page)', async () => {
+test('self-check passes in Firefox (its loopback-network permission reads prompt and stops nothing; no discarded page)', async () => {
   const account = 'fx-preflight';
   const h = await env.harness();
   const report = await h.eval((o) => RtVideo.preflight(o).then((r) => JSON.parse(JSON.stringify(r))), env.sim.options(account));
