@@ -15,6 +15,14 @@ import { ROOT, isMain, logger, probe, run, runMain } from './lib/proc.mjs';
 const log = logger('setup');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMEDRIVER = '/usr/bin/chromedriver';
+/** Debian's Firefox ESR (the `browser-firefox` and `e2e-firefox` test steps). */
+export const FIREFOX = '/usr/bin/firefox-esr';
+/**
+ * geckodriver for wasm-bindgen-test-runner, from crates.io into ~/.cargo/bin;
+ * this version (the one measured, docs/DECISIONS.md D95) is installed when
+ * another or none is found.
+ */
+export const GECKODRIVER_VERSION = '0.37.1';
 
 /** Set by a script that already ran set-up, for the scripts it spawns. */
 const DONE_ENV = 'RTV_SETUP_DONE';
@@ -29,6 +37,8 @@ export async function setup({ browser = true } = {}) {
   await wasmTarget(installed);
   await wasmBindgenCli(installed);
   if (browser) await chromium(installed);
+  if (browser) await firefox(installed);
+  if (browser) await geckodriver(installed);
   // The simulator's packages (pkg-sim-*/): the Windows cross-build, and wine
   // to run that .exe in the tests.
   await windowsTarget(installed);
@@ -91,13 +101,30 @@ function aptRunner() {
 async function chromium(installed) {
   if (existsSync(CHROMIUM) && existsSync(CHROMEDRIVER)) return;
   log('installing chromium and chromium-driver (apt)');
-  const apt = aptRunner();
-  if (!apt) {
-    throw new Error(`${CHROMIUM} / ${CHROMEDRIVER} are missing; install the Debian packages chromium and chromium-driver`);
-  }
-  await apt(['update']);
-  await apt(['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']);
+  await aptRequire(['chromium', 'chromium-driver'], `${CHROMIUM} / ${CHROMEDRIVER} are missing; install the Debian packages chromium and chromium-driver`);
   installed.push('chromium', 'chromium-driver');
+}
+
+async function firefox(installed) {
+  if (existsSync(FIREFOX)) return;
+  log('installing firefox-esr (apt)');
+  await aptRequire(['firefox-esr'], `${FIREFOX} is missing; install the Debian package firefox-esr`);
+  installed.push('firefox-esr');
+}
+
+/** The path of geckodriver: ~/.cargo/bin (where `cargo install` puts it), else PATH. */
+export function geckodriverPath() {
+  const home = process.env.CARGO_HOME || path.join(process.env.HOME || '', '.cargo');
+  const local = path.join(home, 'bin', 'geckodriver');
+  return existsSync(local) ? local : 'geckodriver';
+}
+
+async function geckodriver(installed) {
+  const have = ((probe(geckodriverPath(), ['--version']) || '').split('\n')[0] || '').trim().split(/\s+/)[1];
+  if (have === GECKODRIVER_VERSION) return;
+  log(`installing geckodriver ${GECKODRIVER_VERSION} (found ${have || 'none'}; cargo install, takes a few minutes)`);
+  await run('cargo', ['install', 'geckodriver', '--version', GECKODRIVER_VERSION, '--force']);
+  installed.push(`geckodriver ${GECKODRIVER_VERSION}`);
 }
 
 /** The mingw-w64 linker of the Windows cross-build of rtv-sim. */
@@ -125,6 +152,12 @@ async function aptInstall(packages) {
       return e.message;
     }
   }
+}
+
+/** `aptInstall`, or an error that says what is `missing`. */
+async function aptRequire(packages, missing) {
+  const why = await aptInstall(packages);
+  if (why) throw new Error(`${missing} (${why})`);
 }
 
 /**

@@ -3,17 +3,20 @@
 // table at the end.
 //
 //   setup → fmt → clippy → clippy-wasm → native → build → size → types →
-//   shell → sim-build → browser → demo → e2e → compat → consumers → sim-pkg →
-//   cleanup
+//   shell → sim-build → browser → browser-firefox → demo → e2e → e2e-firefox →
+//   compat → consumers → sim-pkg → cleanup
 //
 // RTV_TEST_STEPS=name,name runs only those steps (same order; refused when
 // CI is set, so a variable left in a CI environment cannot skip tests), e.g.
 //   RTV_TEST_STEPS=build,types npm test
 //   RTV_TEST_STEPS=sim-build,browser npm test
+//   RTV_TEST_STEPS=sim-build,browser-firefox npm test
+//   RTV_TEST_STEPS=build,demo,e2e-firefox npm test
 //   RTV_TEST_STEPS=build,demo,e2e npm test
 //   RTV_TEST_STEPS=build,sim-build,consumers npm test
 // The `cleanup` step (temporary browser profiles) also runs after a failure.
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +24,7 @@ import { ROOT, logger, nodeBin, run, runMain, secs } from './lib/proc.mjs';
 import { startSim } from './lib/sim.mjs';
 import { LIMITS_FILE, checkBudget } from './lib/sizes.mjs';
 import { build } from './build.mjs';
-import { setup } from './setup.mjs';
+import { FIREFOX, geckodriverPath, setup } from './setup.mjs';
 import { simPackageTests } from './lib/sim-package-test.mjs';
 
 const log = logger('test');
@@ -34,7 +37,7 @@ const startedAt = Date.now();
 const cargo = (...args) => run('cargo', args);
 
 const STEPS = [
-  { name: 'setup', what: 'install missing tools (incl. Chromium)', run: () => setup({ browser: true }) },
+  { name: 'setup', what: 'install missing tools (incl. Chromium, Firefox ESR, geckodriver)', run: () => setup({ browser: true }) },
   {
     name: 'fmt',
     what: 'cargo fmt --check',
@@ -82,13 +85,25 @@ const STEPS = [
     name: 'browser',
     what: 'wasm-bindgen-test in headless Chromium',
     hint: 'RTV_SIM_LOG=1 shows the simulator log; RTV_TEST_STEPS=browser reruns this step alone',
-    run: browserTests,
+    run: () => browserTests('chromium'),
+  },
+  {
+    name: 'browser-firefox',
+    what: 'wasm-bindgen-test in headless Firefox ESR (geckodriver)',
+    hint: 'RTV_SIM_LOG=1 shows the simulator log; RTV_TEST_STEPS=sim-build,browser-firefox reruns this step',
+    run: () => browserTests('firefox'),
   },
   { name: 'demo', what: 'npm run build:demo (webpack)', run: () => run('npm', ['run', '--silent', 'build:demo']) },
   {
     name: 'e2e',
     what: 'node --test tests/e2e/*.test.mjs (Playwright)',
     run: () => nodeTests(path.join('tests', 'e2e')),
+  },
+  {
+    name: 'e2e-firefox',
+    what: 'node --test tests/firefox/*.test.mjs (smoke set in Firefox ESR over WebDriver BiDi, puppeteer-core)',
+    hint: 'RTV_FIREFOX_DEBUG=1 prints the pages\' console; RTV_TEST_STEPS=e2e-firefox reruns this step',
+    run: () => nodeTests(path.join('tests', 'firefox')),
   },
   {
     name: 'compat',
@@ -108,7 +123,7 @@ const STEPS = [
     hint: 'RTV_TEST_STEPS=build,sim-pkg npm test reruns it; the installed copy is .tools/sim-pkg/app',
     run: () => simPackageTests(),
   },
-  { name: 'cleanup', what: 'remove temporary browser profiles', run: async () => cleanup() },
+  { name: 'cleanup', what: 'remove temporary browser profiles (Chromium, Firefox)', run: async () => cleanup() },
 ];
 
 /**
@@ -127,20 +142,33 @@ function nodeTests(dir) {
 /**
  * The browser tests read the simulator's addresses at compile time
  * (`option_env!("RTV_SIM_URL")`), so the simulator starts first, on free ports.
+ * `browser`: 'chromium' (chromedriver, webdriver.json) or 'firefox'
+ * (geckodriver, webdriver-firefox.json). wasm-bindgen-test-runner takes the
+ * first driver variable it finds, GECKODRIVER before CHROMEDRIVER, so each run
+ * gets only its own.
  */
-async function browserTests() {
+async function browserTests(browser) {
   browserSim = await startSim(['--port', '0', '--exe-port', '0', '--pkg', 'pkg', '--www', path.join('www-demo', 'dist')], {
     quiet: !process.env.RTV_SIM_LOG,
   });
   log(`simulator at ${browserSim.base} (exe ${browserSim.exeUrl}); RTV_SIM_LOG=1 shows its log`);
+  const env = { ...process.env };
+  for (const v of ['GECKODRIVER', 'GECKODRIVER_REMOTE', 'CHROMEDRIVER', 'CHROMEDRIVER_REMOTE', 'SAFARIDRIVER', 'MSEDGEDRIVER']) delete env[v];
+  if (browser === 'firefox') {
+    env.GECKODRIVER = geckodriverPath();
+    env.WASM_BINDGEN_TEST_WEBDRIVER_JSON = path.join(ROOT, 'webdriver-firefox.json');
+    log(`Firefox: ${(probeVersion(FIREFOX) || FIREFOX)}; ${(probeVersion(env.GECKODRIVER) || 'geckodriver')}`);
+  } else {
+    env.CHROMEDRIVER = '/usr/bin/chromedriver';
+    env.WASM_BINDGEN_TEST_WEBDRIVER_JSON = path.join(ROOT, 'webdriver.json');
+  }
   try {
     // --no-fail-fast: one run shows every failing test file, the step still fails.
     // test-hooks: lets tests/browser_panic.rs make the SDK panic (never in the shipped build).
     await run('cargo', ['test', '-p', 'snk-rt-video-pc', '--target', WASM_TARGET, '--features', 'test-hooks', '--no-fail-fast'], {
       env: {
-        ...process.env,
+        ...env,
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: `${process.execPath} ${path.join(ROOT, 'scripts', 'wasm-test-runner.mjs')}`,
-        CHROMEDRIVER: '/usr/bin/chromedriver',
         WASM_BINDGEN_TEST_TIMEOUT: '120',
         RTV_SIM_URL: browserSim.base,
         RTV_EXE_URL: browserSim.exeUrl,
@@ -151,6 +179,12 @@ async function browserTests() {
   }
 }
 
+/** The first line of `bin --version`, or null. */
+function probeVersion(bin) {
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n')[0].trim() : null;
+}
+
 async function stopBrowserSim() {
   const sim = browserSim;
   browserSim = null;
@@ -158,10 +192,11 @@ async function stopBrowserSim() {
 }
 
 /**
- * Chromium (driven by chromedriver and Playwright) leaves its profile
+ * Chromium (driven by chromedriver and Playwright) and Firefox (geckodriver's
+ * rust_mozprofile*, the Firefox smoke tests' rtv-firefox-*) leave their profile
  * directories in the temp dir. Removed: every such directory no running
- * process names on its command line (Chromium gets it as --user-data-dir),
- * so a browser of a concurrent run keeps its profile.
+ * process names on its command line (Chromium gets it as --user-data-dir,
+ * Firefox as -profile), so a browser of a concurrent run keeps its profile.
  */
 function cleanup() {
   const tmp = os.tmpdir();
@@ -169,7 +204,7 @@ function cleanup() {
   let removed = 0;
   let kept = 0;
   for (const name of readdirSync(tmp)) {
-    if (!['org.chromium.Chromium.scoped_dir.', 'rtv-e2e-', 'rtv-compat-'].some((p) => name.startsWith(p))) continue;
+    if (!['org.chromium.Chromium.scoped_dir.', 'rtv-e2e-', 'rtv-compat-', 'rtv-firefox-', 'rust_mozprofile'].some((p) => name.startsWith(p))) continue;
     if (inUse.includes(name)) {
       kept += 1;
       continue;
