@@ -469,7 +469,8 @@ class RtVideoTab {
       },
     };
     try {
-      this._real = new this._Real(this._options, inner, snap || undefined);
+      // `true`: this group handles unload and restore (no listener of the instance's own).
+      this._real = new this._Real(this._options, inner, snap || undefined, true);
     } finally {
       if (early) early.end(); // what the instance did not take
     }

@@ -17,7 +17,12 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn ctor_error(options: JsValue) -> String {
-    match RtVideo::new(options, JsValue::UNDEFINED, JsValue::UNDEFINED) {
+    match RtVideo::new(
+        options,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ) {
         Ok(_) => panic!("constructor accepted invalid options"),
         Err(e) => {
             let e: js_sys::Error = e.dyn_into().expect("throws an Error");
@@ -39,9 +44,14 @@ fn invalid_options_throw_naming_the_field() {
     assert!(ctor_error(options(&acc, r#"{"httpTimeout":0}"#)).contains("httpTimeout"));
     let bad_observer = Object::new();
     set(&bad_observer, "next", &"not a function".into());
-    let e = RtVideo::new(options(&acc, "{}"), bad_observer.into(), JsValue::UNDEFINED)
-        .err()
-        .unwrap();
+    let e = RtVideo::new(
+        options(&acc, "{}"),
+        bad_observer.into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .err()
+    .unwrap();
     let msg = String::from(e.unchecked_into::<js_sys::Error>().message());
     assert!(msg.contains("observer.next"), "{msg}");
     assert_eq!(counters(), before, "nothing started");
@@ -78,6 +88,7 @@ async fn a_plain_js_page_can_call_back_from_its_callbacks() {
     let rt = RtVideo::new(
         options(&account, "{}"),
         page.clone().into(),
+        JsValue::UNDEFINED,
         JsValue::UNDEFINED,
     )
     .expect("constructed");
@@ -159,8 +170,13 @@ async fn throwing_error_and_complete_callbacks_do_not_break_the_sdk() {
         "complete",
         &js("", "this.seen.push('complete'); throw 'complete'"),
     );
-    let rt = RtVideo::new(options(&account, "{}"), page.into(), JsValue::UNDEFINED)
-        .expect("constructed");
+    let rt = RtVideo::new(
+        options(&account, "{}"),
+        page.into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .expect("constructed");
     wait_until("ready", 10_000.0, || rt.state() == "ready").await;
     push_raw(&account, "{broken", None).await;
     push(

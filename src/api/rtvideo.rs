@@ -52,16 +52,20 @@ impl RtVideo {
         #[wasm_bindgen(unchecked_param_type = "RtVideoOptions")] options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RtVideoObserver")] observer: JsValue,
         // Internal (pkg-template/tabs.js): the leader's snapshot to take over
-        // from; given (even `{}`), the tab group also handles unload/restore.
+        // from (an object), or nothing.
         #[wasm_bindgen(unchecked_optional_param_type = "never")] snapshot: JsValue,
+        // Internal (pkg-template/tabs.js): `true` when the tab group handles
+        // unload and restore, so the instance has no page listener of its own
+        // (which would report `offline` on `pagehide` though another tab remains).
+        #[wasm_bindgen(unchecked_optional_param_type = "never")] managed: JsValue,
     ) -> Result<RtVideo, JsValue> {
         live::install_panic_hook();
         let config = config_of(&options).map_err(|msg| config_error(&msg))?;
         let observer = observer_of(observer)?;
         let now = timer::now();
         let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 ^ now.to_bits();
-        let managed = snapshot.is_object();
-        let snap = managed.then_some(Js(snapshot));
+        let snap = snapshot.is_object().then_some(Js(snapshot));
+        let managed = managed.is_truthy() || snap.is_some();
         let trace = Trace::new(now, seed, env!("CARGO_PKG_VERSION"), &config, snap.as_ref());
         let agent = Agent::with_snapshot(config, now, seed, snap.as_ref());
         let driver = Driver::start(agent, observer, managed, trace, HOOKS);

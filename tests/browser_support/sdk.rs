@@ -150,8 +150,13 @@ impl Sdk {
         set(&observer, "complete", complete.as_ref());
         let opts = options(account, extra);
         let token = Some(s(&opts, "token")).filter(|t| !t.is_empty());
-        let rt =
-            RtVideo::new(opts, observer.into(), JsValue::UNDEFINED).expect("RtVideo constructor");
+        let rt = RtVideo::new(
+            opts,
+            observer.into(),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
+        .expect("RtVideo constructor");
         Sdk {
             rt,
             seen,

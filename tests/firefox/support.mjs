@@ -187,8 +187,9 @@ export class Harness {
     if (this.page.pageErrors?.length) throw new Error(`uncaught errors in the page:\n${this.page.pageErrors.join('\n')}`);
   }
 
+  /** Closes the tab as an agent does (its unload handlers run). */
   close() {
-    return this.page.close().catch(() => {});
+    return this.page.close({ runBeforeUnload: true }).catch(() => {});
   }
 }
 
