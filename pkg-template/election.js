@@ -147,8 +147,8 @@ class TabElection {
         // A leader that was silent (a throttled background tab) beats again
         // while another leads: the same rule as for a claim's answer.
         if (this.leading) {
-          if (tabOutranks(m.born, m.from, env)) this.yieldTo();
-          return;
+          if (!tabOutranks(m.born, m.from, env)) return;
+          this.yieldTo();
         }
         if (this.leader !== m.from) this.follow(m.from, true);
         return;
