@@ -153,3 +153,139 @@ export class Locks {
     this.grant(name);
   }
 }
+
+/** The tab layer's files as bundle.js inlines them (the npm modules hold the same text). */
+export const TAB_FILES = ['support.js', 'logs.js', 'push-reader.js', 'election.js', 'tab-calls.js', 'lifecycle.js', 'tabs.js'];
+
+/** A page: its window and document (event targets), for the lifecycle. */
+export function page() {
+  const win = new EventTarget();
+  const doc = new EventTarget();
+  doc.wasDiscarded = false;
+  return { win, doc };
+}
+
+/**
+ * A stand-in for the wasm class (`Real`): what the tab layer uses of it.
+ * Calls are answered by `answer(name, arg, real)` of the test (default: a
+ * call resolves with its name); `RtVideoFake.made` lists every instance.
+ */
+export function fakeReal(answer = null) {
+  class RtVideoFake {
+    static __validate(options) {
+      return { key: `${options.systemCode}/${options.account}`, multiTab: options.multiTab !== false };
+    }
+    constructor(options, inner, snap) {
+      this.options = options;
+      this.inner = inner;
+      this.snap = snap;
+      this.st = snap ? snap.state : 'disconnected';
+      this.calls = [];
+      this.ended = null; // the `offline` of __end
+      RtVideoFake.made.push(this);
+    }
+    state() {
+      return this.st;
+    }
+    __snapshot() {
+      return { state: this.st, call: null, lastEventId: null };
+    }
+    __links() {
+      return { push: 'open', exe: 'open' };
+    }
+    __trace() {
+      return {};
+    }
+    __end(offline) {
+      this.ended = offline;
+      return Promise.resolve();
+    }
+    /** Emits an event as the wasm would. */
+    emit(type, data) {
+      if (type === 'STATE_CHANGE') this.st = data.state;
+      this.inner.__event(type, data);
+    }
+    /** Reports an error as the wasm would (the core's `report`). */
+    report(code, msg) {
+      this.inner.error({ code, msg });
+    }
+  }
+  RtVideoFake.made = [];
+  for (const name of ['rest', 'back', 'answer', 'refuse', 'hangUp', 'snapshot', 'reconnect', 'askChangePerson']) {
+    RtVideoFake.prototype[name] = function (arg) {
+      this.calls.push([name, arg]);
+      if (answer) return answer(name, arg, this);
+      return Promise.resolve(name);
+    };
+  }
+  return RtVideoFake;
+}
+
+/**
+ * A browser profile: tabs (each its own page and script context) on one
+ * clock, one BroadcastChannel bus and, unless `noLocks`, one Web Locks.
+ */
+export class Profile {
+  constructor({ noLocks = false, answer = null } = {}) {
+    this.clock = new Clock();
+    this.bus = new Bus(this.clock);
+    this.locks = noLocks ? null : new Locks();
+    this.Real = fakeReal(answer);
+    this.tabs = [];
+  }
+  /** Opens a tab with one instance; `rec` collects what its observer got. */
+  open(options = {}) {
+    const p = page();
+    const clock = this.clock;
+    class VDate extends Date {
+      constructor(...a) {
+        if (a.length) super(...a);
+        else super(clock.now());
+      }
+      static now() {
+        return clock.now();
+      }
+    }
+    const ctx = load(TAB_FILES, ['RtVideoTab', 'tabCounters'], {
+      window: p.win,
+      document: p.doc,
+      navigator: this.locks ? { locks: this.locks } : {},
+      BroadcastChannel: this.bus.channelClass(),
+      AbortController,
+      Date: VDate,
+      setTimeout: (fn, ms) => clock.set(fn, ms),
+      clearTimeout: (h) => clock.clear(h),
+    });
+    const rec = { events: [], errors: [], completes: 0 };
+    const observer = {
+      next: (ev) => rec.events.push(ev),
+      error: (e) => rec.errors.push(e),
+      complete: () => (rec.completes += 1),
+    };
+    const o = { systemCode: 'S', account: 'a1', token: 't', ...options };
+    const tab = new ctx.RtVideoTab(this.Real, o, observer, { version: 'test' });
+    const t = { tab, rec, page: p, counters: ctx.tabCounters, real: () => tab._real };
+    this.tabs.push(t);
+    return t;
+  }
+  /** The tab that runs a wasm instance now. */
+  leader() {
+    const l = this.tabs.filter((t) => t.tab._role === 'leader');
+    if (l.length !== 1) throw new Error(`${l.length} leaders`);
+    return l[0];
+  }
+  /** `pagehide` (the tab closes or enters the back/forward cache). */
+  hide(t) {
+    t.page.win.dispatchEvent(new Event('pagehide'));
+  }
+  advance(ms) {
+    return this.clock.advance(ms);
+  }
+}
+
+/** A page event with `persisted` (pageshow). */
+export function pageshow(persisted) {
+  const e = new Event('pageshow');
+  Object.defineProperty(e, 'persisted', { value: persisted });
+  return e;
+}
