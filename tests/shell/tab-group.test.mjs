@@ -83,7 +83,10 @@ for (const noLocks of [false, true]) {
     assert.notEqual(leader, a);
     await assert.rejects(sent, (e) => e.code === 'DISCONNECTED');
     assert.equal(await waiting, 'rest');
-    assert.deepEqual(leader.real().calls, [['rest', undefined]], 'on the new leader, once');
+    // Once, on the new leader (without Web Locks, maybe on c while it led for a moment).
+    const rests = pr.Real.made.flatMap((r) => r.calls).filter(([n]) => n === 'rest');
+    assert.equal(rests.length, 1);
+    if (!noLocks) assert.deepEqual(leader.real().calls, [['rest', undefined]]);
     // The old leader's late answer reaches nobody.
     hold('late');
     await pr.advance(10);
