@@ -79,7 +79,7 @@ function logsSource() {
 
 /** logs.js of the npm package. */
 export function logsJs() {
-  return `${HEADER}${logsSource()}\n\nexport { LogRing, logFileName, describeCustomer, maskPersonalText, tokenRedactor };\n`;
+  return `${HEADER}${logsSource()}\n\nexport { LogRing, logFileName, describeCustomer, maskPersonalText, tokenRedactor, traceCopy };\n`;
 }
 
 /**
