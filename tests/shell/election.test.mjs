@@ -192,6 +192,22 @@ test('channel: the leader abdicates (pagehide): the others claim at once, not af
   assertOneLeader(g, 'b');
 });
 
+test("channel: a leader answers a claim at once, so the claiming tab follows instead of leading", async () => {
+  const g = group();
+  const a = g.tab('a', 5);
+  await g.clock.advance(SETTLED);
+  assertOneLeader(g, 'a');
+  // z (older) missed the welcome: it claims; a's answer makes it follow, although z is older.
+  const z = g.tab('z', 1);
+  g.bus.dropFrom.add('a');
+  await g.clock.advance(TAB_CLAIM_MS * 2 + 5); // z's claim is out, a heard it, its answer is lost ...
+  g.bus.dropFrom.delete('a');
+  a.el.hear({ t: 'claim', from: 'z', born: 1 }); // ... and a answers the next one
+  await g.clock.advance(TAB_CLAIM_MS + 10);
+  assert.equal(z.leads, 0);
+  assertOneLeader(g, 'a');
+});
+
 test('channel: a stopped election posts nothing and keeps no timer', async () => {
   const g = group();
   const a = g.tab('a', 1);

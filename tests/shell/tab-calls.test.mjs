@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { load } from './support/world.mjs';
+import { load, within } from './support/world.mjs';
 
 const { TabCalls, tabCallErrors } = load(['support.js', 'tab-calls.js'], ['TabCalls', 'tabCallErrors']);
 
@@ -17,7 +17,7 @@ function calls() {
 
 // Objects made in the context of `load` have its prototypes: compared as JSON.
 const plain = (x) => JSON.parse(JSON.stringify(x));
-const outcome = (p) => p.then((v) => ['ok', v], (e) => ['err', e.code]);
+const outcome = (p) => within(p).then((v) => ['ok', v], (e) => ['err', e.code]);
 
 test('a call goes to the known leader at once, and settles with its reply', async () => {
   const { c, posted } = calls();

@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Profile, pageshow } from './support/world.mjs';
+import { Profile, pageshow, within } from './support/world.mjs';
 
 const codes = (rec) => rec.errors.map((e) => e.code);
 
@@ -44,7 +44,7 @@ test("a follower's call runs on the leader's instance and settles with its resul
   const { pr, a, b } = await two();
   const p = b.tab.rest();
   await pr.advance(10);
-  assert.equal(await p, 'rest');
+  assert.equal(await within(p), 'rest');
   assert.deepEqual(a.real().calls, [['rest', undefined]]);
   assert.equal(pr.Real.made.length, 1, 'one wasm instance');
 });
@@ -81,8 +81,8 @@ for (const noLocks of [false, true]) {
     await pr.advance(2000);
     const leader = pr.leader();
     assert.notEqual(leader, a);
-    await assert.rejects(sent, (e) => e.code === 'DISCONNECTED');
-    assert.equal(await waiting, 'rest');
+    await assert.rejects(within(sent), (e) => e.code === 'DISCONNECTED');
+    assert.equal(await within(waiting), 'rest');
     // Once, on the new leader (without Web Locks, maybe on c while it led for a moment).
     const rests = pr.Real.made.flatMap((r) => r.calls).filter(([n]) => n === 'rest');
     assert.equal(rests.length, 1);
@@ -108,7 +108,7 @@ test('a call of the tab that becomes the leader: sent ones fail, unsent ones run
   pr.hide(a);
   await pr.advance(10);
   assert.equal(pr.leader(), b);
-  await assert.rejects(sent, (e) => e.code === 'DISCONNECTED' && /closed before it answered/.test(e.msg));
+  await assert.rejects(within(sent), (e) => e.code === 'DISCONNECTED' && /closed before it answered/.test(e.msg));
   assert.ok(hold);
 });
 
@@ -116,7 +116,7 @@ test('without Web Locks: the same forwarded calls over the BroadcastChannel elec
   const { pr, a, b } = await two({ noLocks: true });
   const p = b.tab.snapshot();
   await pr.advance(10);
-  assert.equal(await p, 'snapshot');
+  assert.equal(await within(p), 'snapshot');
   assert.equal(a.real().calls.length, 1);
 });
 
@@ -135,7 +135,7 @@ test("a follower's failed call: the error reaches that follower only, before the
     return e;
   });
   await pr.advance(10);
-  assert.equal((await p).code, 'INVALID_STATE');
+  assert.equal((await within(p)).code, 'INVALID_STATE');
   assert.deepEqual(order, ['rejected INVALID_STATE after 1 error(s)']);
   assert.deepEqual(codes(b.rec), ['INVALID_STATE']);
   assert.deepEqual(codes(a.rec), [], "not on the leader's page");
@@ -150,7 +150,7 @@ test("the leader's own failed call: its page only, at once", async () => {
   await pr.advance(10);
   const p = a.tab.answer('s1');
   assert.deepEqual(codes(a.rec), ['INVALID_STATE'], 'synchronously, as with one tab');
-  await assert.rejects(p, (e) => e.code === 'INVALID_STATE');
+  await assert.rejects(within(p), (e) => e.code === 'INVALID_STATE');
   await pr.advance(10);
   assert.deepEqual(codes(a.rec), ['INVALID_STATE']);
   assert.deepEqual(codes(b.rec), []);
@@ -169,7 +169,7 @@ test("the agent's errors reach every tab, also one reported while a call runs", 
   // b's reconnect() succeeds; the link error reported meanwhile is the agent's.
   const p = b.tab.reconnect();
   await pr.advance(10);
-  assert.equal(await p, null);
+  assert.equal(await within(p), null);
   for (const t of [a, b, c]) assert.deepEqual(codes(t.rec), ['EXE_LINK_LOST', 'PUSH_LINK_LOST']);
 });
 
@@ -229,7 +229,7 @@ test('a hidden follower: its waiting calls fail; destroy() removes the listeners
   const p = b.tab.hangUp('s1');
   await pr.advance(10);
   pr.hide(b);
-  await assert.rejects(p, (e) => e.code === 'DISCONNECTED' && /hidden/.test(e.msg));
+  await assert.rejects(within(p), (e) => e.code === 'DISCONNECTED' && /hidden/.test(e.msg));
   assert.ok(hold);
   await a.tab.destroy();
   assert.equal(a.rec.completes, 1);

@@ -289,3 +289,12 @@ export function pageshow(persisted) {
   Object.defineProperty(e, 'persisted', { value: persisted });
   return e;
 }
+
+/** `p`, or a failure when it has not settled within `ms` of real time (a broken rule must fail its test, not hang the file). */
+export function within(p, ms = 1000) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`never settled within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
