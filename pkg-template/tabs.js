@@ -16,8 +16,8 @@
 //   tab-calls.js   a follower's calls forwarded to the leader, and their replies
 //   lifecycle.js   pagehide/freeze and pageshow/resume
 //   push-reader.js the push messages' reader the leader's instance uses
-//   logs.js        the tab's log ring: what its page saw, its calls, and the
-//                  SDK's lines (the leader's, sent to the followers too)
+//   tab-page.js    what the page sees: the observer's callbacks and the tab's
+//                  log ring (its events, errors, calls; the SDK's lines)
 // It is over 300 lines because the group's state (role, real, snapshot,
 // followers) is one thing, and the messages that change it read best in one
 // place (`_onMessage`).
@@ -25,22 +25,7 @@
 // ES2019, no modules: inlined into the script-tag build (pkg-template/
 // bundle.js) and shipped as tabs.js of the npm package (imported by index.js).
 
-// Memory Saver discarded the page and this is the load that followed (issue 18).
-var TAB_DISCARDED =
-  'this page was discarded by the browser to save memory and loaded again: calls offered meanwhile were missed ' +
-  '(本页曾被浏览器丢弃以节省内存, 期间的来电会漏接); administrators can exempt the console with the policy TabDiscardingExceptions';
-
 var tabCounters = { channels: 0, lockRequests: 0 };
-
-function tabCall(observer, name, arg) {
-  var f = observer && observer[name];
-  if (typeof f !== 'function') return;
-  try {
-    f.call(observer, arg);
-  } catch (e) {
-    if (typeof console !== 'undefined') console.error('[RtVideo] observer.' + name + ' threw', e);
-  }
-}
 
 /** The instances of this page (for the self-check: preflight.js `tabLinksHere`). */
 var tabLive = new Set();
@@ -77,11 +62,10 @@ class RtVideoTab {
   constructor(Real, options, observer, meta) {
     // Throws like the wasm constructor (naming the field) before anything starts.
     var info = Real.__validate(options, observer);
-    this._version = (meta && meta.version) || '';
-    this._logs = new LogRing(options);
+    this._view = new TabPage(options, observer, (meta && meta.version) || ''); // what the page sees
+    this._logs = this._view.logs; // its log ring (tests/e2e/logs.test.mjs reads it)
     this._Real = Real;
     this._options = options;
-    this._observer = observer;
     this._id = Math.random().toString(36).slice(2) + Date.now().toString(36);
     this._born = Date.now();
     this._name = tabGroup(info.key);
@@ -115,7 +99,7 @@ class RtVideoTab {
         },
       },
     );
-    this._page = new PageLifecycle(window, document, {
+    this._life = new PageLifecycle(window, document, {
       hide: function () {
         self._hide();
       },
@@ -123,8 +107,8 @@ class RtVideoTab {
         self._show();
       },
     });
-    this._logs.add('info', 'RtVideo ' + this._version + ' for ' + info.key + (this._solo ? ' (one instance per page)' : ''));
-    if (typeof document !== 'undefined' && document.wasDiscarded) this._logs.add('warn', TAB_DISCARDED);
+    this._view.log('info', 'RtVideo ' + this._view.version + ' for ' + info.key + (this._solo ? ' (one instance per page)' : ''));
+    if (typeof document !== 'undefined' && document.wasDiscarded) this._view.log('warn', TAB_DISCARDED);
     tabLive.add(this);
     // What the loader started before the wasm was ready (early.js): the
     // group's lock request, which the election takes over, and the links it
@@ -136,7 +120,7 @@ class RtVideoTab {
     this._join();
   }
 
-  // ---- support logs (logs.js) ----
+  // ---- support logs (logs.js, through tab-page.js) ----
 
   /** The log ring as text, one entry per line (ISO time, level, message). */
   getLogs() {
@@ -145,24 +129,12 @@ class RtVideoTab {
 
   /** The same text as a file, after a header (version, account, browser, options without secrets). */
   exportLogs() {
-    return new Blob([this._logs.header(this._version, this._options) + this._logs.text()], { type: 'text/plain;charset=utf-8' });
+    return this._view.logFile();
   }
 
   /** Saves `exportLogs()` as a file; returns its name. */
   downloadLogs(filename) {
-    var name = typeof filename === 'string' && filename ? filename : logFileName(this._options && this._options.account);
-    var url = URL.createObjectURL(this.exportLogs());
-    var a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.style.display = 'none';
-    (document.body || document.documentElement).appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(function () {
-      URL.revokeObjectURL(url);
-    }, 10000);
-    return name;
+    return this._view.download(filename);
   }
 
   /**
@@ -177,56 +149,19 @@ class RtVideoTab {
     return traceCopy(this._real.__trace(), this._logs.keepPersonal);
   }
 
-  /** Delivers an event to the page and notes it in the ring. */
-  _next(ev) {
-    var d = ev && ev.data ? ev.data : {};
-    var text = 'event ' + ev.type;
-    if (ev.type === 'STATE_CHANGE') text += ' ' + d.from + ' -> ' + d.state;
-    else if (d.sid !== undefined) text += ' sid=' + d.sid;
-    if (d.msgType !== undefined) text += ' msgType=' + d.msgType;
-    if (ev.type === 'EXE_EVENT' || ev.type === 'HTTP_BACK') text += ' code=' + d.code + (d.op ? ' op=' + d.op : '');
-    if (ev.type === 'INCOMING_CALL') text += describeCustomer(d.customer, this._logs.keepPersonal);
-    this._logs.add('info', text);
-    tabCall(this._observer, 'next', ev);
-  }
-
-  /** Delivers an error to the page and notes it in the ring. */
-  _error(err) {
-    this._logs.add('warn', 'error ' + (err && err.code) + ': ' + (err && err.msg));
-    tabCall(this._observer, 'error', err);
-  }
-
-  /** Notes a method call and, later, its result. */
-  _noteCall(name, arg, p) {
-    var logs = this._logs;
-    var what = name + '(' + (arg === undefined ? '' : JSON.stringify(arg)) + ')';
-    logs.add('info', 'call ' + what);
-    p.then(
-      function () {
-        logs.add('info', 'result ' + name + ': ok');
-      },
-      function (e) {
-        logs.add('info', 'result ' + name + ': rejected ' + (e && e.code) + ' ' + (e && e.msg));
-      },
-    );
-    return p;
-  }
-
   state() {
     return this._role === 'leader' && this._real ? this._real.state() : this._state;
   }
 
   destroy() {
     if (this._role === 'ended') return Promise.resolve();
-    this._logs.add('info', 'destroy() (' + this._role + ')');
+    this._view.log('info', 'destroy() (' + this._role + ')');
     var done = this._role === 'leader' ? this._endReal(this._alone(), false) : Promise.resolve();
     if (this._role !== 'leader') this._post({ t: 'bye', from: this._id });
     this._leave();
     this._end();
     this._calls.fail('DESTROYED', 'RtVideo 实例已销毁 (destroyed)');
-    var observer = this._observer;
-    this._observer = null;
-    tabCall(observer, 'complete');
+    this._view.complete();
     return done.then(function () {});
   }
 
@@ -234,11 +169,11 @@ class RtVideoTab {
   _end() {
     this._role = 'ended';
     tabLive.delete(this);
-    this._page.stop();
+    this._life.stop();
   }
 
   _method(name, arg) {
-    return this._noteCall(name, arg, this._methodRun(name, arg));
+    return this._view.noteCall(name, arg, this._methodRun(name, arg));
   }
 
   _methodRun(name, arg) {
@@ -268,7 +203,7 @@ class RtVideoTab {
     var done = function (e, v) {
       var split = tabCallErrors(errs, e);
       split.agent.forEach(function (err) {
-        if (from !== null) self._error(err);
+        if (from !== null) self._view.error(err);
         if (!self._alone()) self._post({ t: 'err', err: tabPlain(err) });
       });
       if (from !== null) {
@@ -338,7 +273,7 @@ class RtVideoTab {
     var early = this._early;
     this._early = null;
     this._role = 'leader';
-    this._logs.add('info', snap ? 'this tab leads now (took over)' : 'this tab leads');
+    this._view.log('info', snap ? 'this tab leads now (took over)' : 'this tab leads');
     var inner = {
       next: function (ev) {
         self._leaderEvent(ev);
@@ -356,14 +291,14 @@ class RtVideoTab {
         if (during && !self._ending) {
           // A call runs: the error waits for its result (D93).
           during.errs.push(err);
-          if (during.here) self._error(err);
+          if (during.here) self._view.error(err);
           return;
         }
         if (!self._ending && !self._alone()) self._post({ t: 'err', err: tabPlain(err) });
-        self._error(err);
+        self._view.error(err);
       },
       __log: function (level, text) {
-        self._logs.add(level, text);
+        self._view.log(level, text);
         if (!self._alone()) self._post({ t: 'log', level: level, text: text });
       },
       complete: function () {
@@ -392,7 +327,7 @@ class RtVideoTab {
     if (this._real && !this._ending && !this._alone()) {
       this._post({ t: 'ev', ev: ev, snap: this._real.__snapshot() });
     }
-    this._next(ev);
+    this._view.next(ev);
   }
 
   _postSnap() {
@@ -406,9 +341,7 @@ class RtVideoTab {
     this._leave();
     this._end();
     this._calls.fail('DESTROYED', 'RtVideo 实例已结束 (the instance ended)');
-    var observer = this._observer;
-    this._observer = null;
-    tabCall(observer, 'complete');
+    this._view.complete();
   }
 
   /**
@@ -433,7 +366,7 @@ class RtVideoTab {
 
   _hide() {
     if (this._role === 'ended' || this._role === 'hidden') return;
-    this._logs.add('info', 'page hidden (' + this._role + (this._role === 'leader' && !this._alone() ? ', handing over' : '') + ')');
+    this._view.log('info', 'page hidden (' + this._role + (this._role === 'leader' && !this._alone() ? ', handing over' : '') + ')');
     if (this._role === 'leader') {
       var snap = this._real ? this._real.__snapshot() : null;
       this._endReal(this._alone());
@@ -450,7 +383,7 @@ class RtVideoTab {
 
   _show() {
     if (this._role !== 'hidden') return;
-    this._logs.add('info', 'page shown again: rejoining');
+    this._view.log('info', 'page shown again: rejoining');
     this._role = 'candidate';
     this._join();
   }
@@ -494,14 +427,14 @@ class RtVideoTab {
         if (this._role === 'follower' || this._role === 'candidate') {
           if (m.snap) this._snap = m.snap;
           if (m.ev.type === 'STATE_CHANGE') this._state = m.ev.data.state;
-          this._next(m.ev);
+          this._view.next(m.ev);
         }
         break;
       case 'err':
-        if (this._role !== 'leader') this._error(m.err);
+        if (this._role !== 'leader') this._view.error(m.err);
         break;
       case 'log':
-        if (this._role !== 'leader') this._logs.add(m.level, m.text);
+        if (this._role !== 'leader') this._view.log(m.level, m.text);
         break;
       case 'snap':
         if (this._role !== 'leader') this._snap = m.snap;
@@ -517,7 +450,7 @@ class RtVideoTab {
       case 'settled':
         var self = this;
         this._calls.settled(m, function (err) {
-          self._error(err);
+          self._view.error(err);
         });
         break;
       default:
@@ -530,7 +463,7 @@ class RtVideoTab {
     if (this._role === 'leader') return;
     this._role = 'follower';
     if (changed) {
-      this._logs.add('info', 'this tab follows the leading tab ' + leader);
+      this._view.log('info', 'this tab follows the leading tab ' + leader);
       this._calls.leaderChanged(leader);
     }
     if (greet) this._post({ t: 'hello', from: this._id });
@@ -543,11 +476,11 @@ class RtVideoTab {
     var from = this._state;
     if (snap.state === from) return;
     this._state = snap.state;
-    this._next({ type: 'STATE_CHANGE', data: { state: snap.state, from: from } });
+    this._view.next({ type: 'STATE_CHANGE', data: { state: snap.state, from: from } });
     if (snap.state === 'busy' && snap.call) {
-      this._next({ type: 'RECOVERY_CALL', data: { sid: snap.call.sid, role: snap.call.role, streams: snap.call.streams } });
+      this._view.next({ type: 'RECOVERY_CALL', data: { sid: snap.call.sid, role: snap.call.role, streams: snap.call.streams } });
     } else if (snap.state === 'wait' && ring) {
-      this._next(ring);
+      this._view.next(ring);
     }
   }
 

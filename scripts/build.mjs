@@ -4,8 +4,8 @@
 //   pkg/index.wasm-import.js                the same entry importing the .wasm (esbuild, D89)
 //   pkg/support.js, logs.js, preflight.js   browser checks, log ring, self-check
 //   pkg/push-reader.js, election.js,        the tab layer: push reader, who leads, forwarded
-//   tab-calls.js, lifecycle.js, tabs.js     calls, page lifecycle, the group (all shared with
-//                                           the script-tag build, which inlines them)
+//   tab-calls.js, lifecycle.js,             calls, page lifecycle, what the page sees, the group
+//   tab-page.js, tabs.js                    (all shared with the script-tag build, which inlines them)
 //   pkg/snk_rt_video_pc.js, _bg.wasm         wasm-bindgen `web` output (loaded by index.js)
 //   pkg/dist/snk-rt-video-pc.js             script-tag build: the ES5 file pages include (window.RtVideo) ...
 //   pkg/dist/snk-rt-video-pc.sdk.js         ... the rest of the SDK it loads where it can run (ES2019) ...
@@ -55,6 +55,7 @@ const OUTPUTS = [
   'election.js',
   'tab-calls.js',
   'lifecycle.js',
+  'tab-page.js',
   'tabs.js',
   'preflight.js',
   'package.json',

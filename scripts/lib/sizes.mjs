@@ -23,6 +23,7 @@ export const SIZED_FILES = [
   'election.js',
   'tab-calls.js',
   'lifecycle.js',
+  'tab-page.js',
   'tabs.js',
   'preflight.js',
   'dist/snk_rt_video_pc_bg.wasm',

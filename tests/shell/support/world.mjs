@@ -155,7 +155,7 @@ export class Locks {
 }
 
 /** The tab layer's files as bundle.js inlines them (the npm modules hold the same text). */
-export const TAB_FILES = ['support.js', 'logs.js', 'push-reader.js', 'election.js', 'tab-calls.js', 'lifecycle.js', 'tabs.js'];
+export const TAB_FILES = ['support.js', 'logs.js', 'push-reader.js', 'election.js', 'tab-calls.js', 'lifecycle.js', 'tab-page.js', 'tabs.js'];
 
 /** A page: its window and document (event targets), for the lifecycle. */
 export function page() {
