@@ -1,4 +1,4 @@
-// Who leads a tab group (docs/DECISIONS.md D46, D90). One interface, two
+// Who leads a tab group (docs/DECISIONS.md D46, D91). One interface, two
 // mechanisms, one rule:
 //
 // - Web Locks, where the page has them: the tab holding the group's lock
@@ -13,12 +13,12 @@
 //
 // The group (tabs.js) owns the channel and hands the election the messages it
 // reads (`hear`); the election says what to do through three callbacks:
-// `lead()` (this tab leads now: the group then calls `led()`), `follow(id,
-// changed, greet)` (tab `id` leads; `changed`: another than before; `greet`:
-// say hello to it), `stepDown()` (two
-// leaders met and this tab is the younger one). It is given its lock API,
-// its `post` and its clock ({now, set(fn, ms), clear(handle)}), so
-// tests/shell/election.test.mjs runs many tabs in virtual time.
+// `lead()` (this tab leads now: the group then calls `led()`),
+// `follow(id, changed, greet)` (tab `id` leads; `changed`: another than
+// before; `greet`: say hello to it), `stepDown()` (two leaders met and this
+// tab is the younger one). It is given its lock API, its `post` and its clock
+// ({now, set(fn, ms), clear(handle)}), so tests/shell/election.test.mjs runs
+// many tabs in virtual time.
 //
 // ES2019, no modules: inlined into the script-tag build (pkg-template/
 // bundle.js) and shipped as election.js of the npm package (imported by tabs.js).

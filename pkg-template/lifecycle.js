@@ -1,4 +1,4 @@
-// The page lifecycle of a tab (docs/DECISIONS.md D48, D91): `pagehide` and
+// The page lifecycle of a tab (docs/DECISIONS.md D50, D92): `pagehide` and
 // `freeze` hide the page (the tab group then ends its wasm instance and frees
 // the lock and the channel, so the page stays eligible for the back/forward
 // cache); `pageshow` from the cache (`persisted`) and `resume` show it again

@@ -201,6 +201,7 @@ class RtVideoTab {
       this._callErrors = outer;
     }
     var done = function (e, v) {
+      self._postSnap();
       var split = tabCallErrors(errs, e);
       split.agent.forEach(function (err) {
         if (from !== null) self._view.error(err);
@@ -210,7 +211,6 @@ class RtVideoTab {
         var reply = e === undefined ? { ok: true, v: v === undefined ? null : v } : { ok: false, e: tabPlain(e), errs: split.own.map(tabPlain) };
         self._post(Object.assign({ t: 'settled', to: from.from, n: from.n }, reply));
       }
-      self._postSnap();
     };
     p.then(
       function (v) {
