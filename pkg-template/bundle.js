@@ -1,6 +1,7 @@
 // The rest of the script-tag build: `dist/snk-rt-video-pc.sdk.js`, ES2019,
 // loaded by the file the page includes (pkg-template/boot.js) only where the
-// engine can run the SDK. It holds the log ring, the tab layer, the early
+// engine can run the SDK. It holds the log ring, the tab layer (push-reader.js,
+// election.js, tab-calls.js, lifecycle.js, tab-page.js, tabs.js), the early
 // links and the wasm-bindgen `no-modules` glue, and hands them to boot.js
 // through the hidden `RtVideo.__attach` (docs/DECISIONS.md D75).
 //
@@ -12,6 +13,16 @@
   /* @support */
 
   /* @logs */
+
+  /* @push-reader */
+
+  /* @election */
+
+  /* @tab-calls */
+
+  /* @lifecycle */
+
+  /* @tab-page */
 
   /* @tabs */
 

@@ -114,7 +114,7 @@ function earlyCopy(ev) {
 
 /**
  * Opens the links for `options` early when this tab may lead. The group's
- * lock is requested at once, as the tab layer would (tabs.js `_join`); once
+ * lock is requested at once, as the tab layer would (election.js `start`); once
  * it is granted, the links open. Returns an object with `take(kind, url)`
  * (for the wasm instance), `end()`, and when not alone `lock(fn)` (the tab
  * layer takes the request over: `fn(release)` once the lock is held, at once

@@ -6,123 +6,26 @@
 // and `error`, their `state()` is the leader's, and their method calls run on
 // the leader. When the leader goes, a follower takes over from the last
 // snapshot the leader sent (state, call, last push id) without a state change.
-// The page lifecycle is handled here too: `pagehide`/`freeze` ends the wasm
-// instance (offline only when no other tab of the agent remains) and frees the
-// lock and the channel, so the page stays eligible for the back/forward cache;
-// `pageshow` (persisted)/`resume` rejoins and re-syncs as after an outage.
+// An error that is the failure of a call reaches only the tab that called
+// (D93); the agent's and the links' errors reach every tab.
 //
-// Every tab keeps its own log ring (logs.js): what its page saw, its calls,
-// and the SDK's lines (the leader's, sent to the followers too).
+// This file is the group: its channel, the leader's instance, the followers'
+// mirror of it and the hand-over snapshot. It wires in what it does not
+// implement, as the driver wires the core and the web layer on the Rust side:
+//   election.js    who leads (Web Locks, or a BroadcastChannel election)
+//   tab-calls.js   a follower's calls forwarded to the leader, and their replies
+//   lifecycle.js   pagehide/freeze and pageshow/resume
+//   push-reader.js the push messages' reader the leader's instance uses
+//   tab-page.js    what the page sees: the observer's callbacks and the tab's
+//                  log ring (its events, errors, calls; the SDK's lines)
+// It is over 300 lines because the group's state (role, real, snapshot,
+// followers) is one thing, and the messages that change it read best in one
+// place (`_onMessage`).
 //
 // ES2019, no modules: inlined into the script-tag build (pkg-template/
-// bundle.js) and shipped as tabs.js of the npm package (imported by index.js),
-// like support.js and logs.js, whose sdkError() and LogRing it uses.
+// bundle.js) and shipped as tabs.js of the npm package (imported by index.js).
 
-// Memory Saver discarded the page and this is the load that followed (issue 18).
-var TAB_DISCARDED =
-  'this page was discarded by the browser to save memory and loaded again: calls offered meanwhile were missed ' +
-  '(本页曾被浏览器丢弃以节省内存, 期间的来电会漏接); administrators can exempt the console with the policy TabDiscardingExceptions';
-
-var TAB_BEAT_MS = 1000; // BroadcastChannel election: leader heartbeat
-var TAB_SILENT_MS = 2500; // ... a leader silent this long is gone
-var TAB_CLAIM_MS = 250; // ... how long a claim waits for a better one
 var tabCounters = { channels: 0, lockRequests: 0 };
-
-// ---- the push reader ----
-// (docs/DECISIONS.md D66) The wasm side calls it once per
-// `message` event instead of reading the parsed message member by member
-// across the boundary. It parses `text` and reports what the core's checks
-// need in `f`, six numbers in wasm memory (`st`: {m: the wasm memory, p: the
-// address, f: their Float64Array view, remade when the memory grew, n: the
-// length limit: longer texts are not parsed}): f[0] the bits of
-// core/src/facts.rs, f[1] msgType, f[2] the event id (-1 none, -2 not a
-// short decimal: read by the caller), f[3] the text's length, f[5] the
-// event's timeStamp. Returns the event payload: `data` (a new {} when absent or
-// null) with the message's sid and msgType set on it, or undefined when the
-// message is not an object or its data is not one. It only reads: every
-// check and every decision stays in the core, and the browser unit tests
-// (src/web/sse.rs) hold it to the core's own reading (PushFacts::read).
-var PUSH_ID = /^(?:0|[1-9][0-9]{0,14})$/;
-
-function isPlainObject(x) {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
-
-function readPush(text, ev, st) {
-  var f = st.f;
-  if (f === null || f.buffer !== st.m.buffer) f = st.f = new Float64Array(st.m.buffer, st.p, 6);
-  var id = ev.lastEventId;
-  f[2] = id === '' ? -1 : PUSH_ID.test(id) ? +id : -2;
-  f[5] = ev.timeStamp;
-  f[0] = 0;
-  f[1] = 0;
-  f[3] = typeof text === 'string' ? text.length : 0;
-  if (f[3] > st.n || typeof text !== 'string') return undefined;
-  var v;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    return undefined;
-  }
-  var bits = 1;
-  if (!isPlainObject(v)) {
-    f[0] = bits;
-    return undefined;
-  }
-  bits |= 2;
-  var t = v.msgType;
-  if (t != null) {
-    bits |= 4;
-    if (typeof t === 'number') {
-      bits |= 8;
-      f[1] = t;
-    }
-  }
-  var sid = v.sid;
-  if (typeof sid === 'string' && sid !== '') bits |= 16;
-  var d = v.data;
-  if (d == null) {
-    bits |= 32;
-    d = {};
-  } else if (isPlainObject(d)) {
-    bits |= 64;
-    if (isPlainObject(d.streams)) bits |= 128;
-    if (typeof d.url === 'string') bits |= 256;
-    if (typeof d.from === 'string') bits |= 512;
-    if (typeof d.newer === 'string') bits |= 1024;
-  } else {
-    f[0] = bits;
-    return undefined;
-  }
-  d.sid = sid;
-  d.msgType = t;
-  f[0] = bits;
-  return d;
-}
-// ---- end of the push reader ----
-
-function tabPlain(e) {
-  // Errors cross the channel as plain objects (an Error thrown by a page
-  // bug, say, would not clone on engines before Chromium 77).
-  if (!e || typeof e !== 'object') return { code: 'INTERNAL', msg: String(e) };
-  var o = {};
-  Object.keys(e).forEach(function (k) {
-    o[k] = e[k];
-  });
-  if (o.code === undefined) o.code = 'INTERNAL';
-  if (o.msg === undefined) o.msg = String(e.message || e);
-  return o;
-}
-
-function tabCall(observer, name, arg) {
-  var f = observer && observer[name];
-  if (typeof f !== 'function') return;
-  try {
-    f.call(observer, arg);
-  } catch (e) {
-    if (typeof console !== 'undefined') console.error('[RtVideo] observer.' + name + ' threw', e);
-  }
-}
 
 /** The instances of this page (for the self-check: preflight.js `tabLinksHere`). */
 var tabLive = new Set();
@@ -150,11 +53,6 @@ function tabLocks() {
   return typeof navigator !== 'undefined' && navigator.locks && navigator.locks.request ? navigator.locks : null;
 }
 
-function tabHandled(p) {
-  p.catch(function () {});
-  return p;
-}
-
 /** The public instance: a leader, a follower, or (multiTab: false / no channel) alone. */
 class RtVideoTab {
   /**
@@ -164,11 +62,10 @@ class RtVideoTab {
   constructor(Real, options, observer, meta) {
     // Throws like the wasm constructor (naming the field) before anything starts.
     var info = Real.__validate(options, observer);
-    this._version = (meta && meta.version) || '';
-    this._logs = new LogRing(options);
+    this._view = new TabPage(options, observer, (meta && meta.version) || ''); // what the page sees
+    this._logs = this._view.logs; // its log ring (tests/e2e/logs.test.mjs reads it)
     this._Real = Real;
     this._options = options;
-    this._observer = observer;
     this._id = Math.random().toString(36).slice(2) + Date.now().toString(36);
     this._born = Date.now();
     this._name = tabGroup(info.key);
@@ -177,45 +74,53 @@ class RtVideoTab {
     this._state = 'disconnected';
     this._snap = null; // what a take-over adopts: the leader's last snapshot
     this._ring = null; // leader: the event that made the current call ring
-    this._followers = {}; // leader: tab id -> true
-    this._leader = null; // follower: the leader's tab id
-    this._calls = {}; // follower: call number -> {resolve, reject, name, arg, sent}
-    this._n = 0;
+    this._followers = {}; // tab id -> true: the other tabs of the group
     this._channel = null;
-    this._lockAbort = null;
-    this._release = null;
-    this._timer = null;
-    this._heard = 0; // BroadcastChannel election: last time the leader was heard
-    this._claiming = false; // ... a claim of ours is out
+    this._callErrors = null; // leader: the errors reported while a call runs (D93)
     this._ending = false; // ending the wasm instance: its events stay here
     this._quiet = false; // ... and do not reach the page either
     this._solo = tabSolo(info.multiTab);
-    this._locks = this._solo ? null : tabLocks();
     var self = this;
-    this._onHide = function () {
-      self._hide();
+    var post = function (m) {
+      self._post(m);
     };
-    this._onShow = function (ev) {
-      if (!ev || ev.type === 'resume' || ev.persisted) self._show();
-    };
-    window.addEventListener('pagehide', this._onHide);
-    window.addEventListener('pageshow', this._onShow);
-    document.addEventListener('freeze', this._onHide);
-    document.addEventListener('resume', this._onShow);
-    this._logs.add('info', 'RtVideo ' + this._version + ' for ' + info.key + (this._solo ? ' (one instance per page)' : ''));
-    if (typeof document !== 'undefined' && document.wasDiscarded) this._logs.add('warn', TAB_DISCARDED);
+    this._calls = new TabCalls(post, this._id);
+    this._election = new TabElection(
+      { name: this._name, id: this._id, born: this._born, locks: this._solo ? null : tabLocks(), post: post, clock: tabClock, counters: tabCounters },
+      {
+        lead: function () {
+          self._lead();
+        },
+        follow: function (id, changed, greet) {
+          self._follow(id, changed, greet);
+        },
+        stepDown: function () {
+          self._stepDown();
+        },
+      },
+    );
+    this._life = new PageLifecycle(window, document, {
+      hide: function () {
+        self._hide();
+      },
+      show: function () {
+        self._show();
+      },
+    });
+    this._view.log('info', 'RtVideo ' + this._view.version + ' for ' + info.key + (this._solo ? ' (one instance per page)' : ''));
+    if (typeof document !== 'undefined' && document.wasDiscarded) this._view.log('warn', TAB_DISCARDED);
     tabLive.add(this);
     // What the loader started before the wasm was ready (early.js): the
-    // group's lock request, which `_join` takes over, and the links it opened
-    // once it held the lock, which `_lead` hands to the instance. Another
-    // group's (cannot happen with the same options): closed.
+    // group's lock request, which the election takes over, and the links it
+    // opened once it held the lock, which `_lead` hands to the instance.
+    // Another group's (cannot happen with the same options): closed.
     var early = meta && meta.early;
     this._early = early && early.group === this._name ? early : null;
     if (early && !this._early) early.end();
     this._join();
   }
 
-  // ---- support logs (logs.js) ----
+  // ---- support logs (logs.js, through tab-page.js) ----
 
   /** The log ring as text, one entry per line (ISO time, level, message). */
   getLogs() {
@@ -224,24 +129,12 @@ class RtVideoTab {
 
   /** The same text as a file, after a header (version, account, browser, options without secrets). */
   exportLogs() {
-    return new Blob([this._logs.header(this._version, this._options) + this._logs.text()], { type: 'text/plain;charset=utf-8' });
+    return this._view.logFile();
   }
 
   /** Saves `exportLogs()` as a file; returns its name. */
   downloadLogs(filename) {
-    var name = typeof filename === 'string' && filename ? filename : logFileName(this._options && this._options.account);
-    var url = URL.createObjectURL(this.exportLogs());
-    var a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.style.display = 'none';
-    (document.body || document.documentElement).appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(function () {
-      URL.revokeObjectURL(url);
-    }, 10000);
-    return name;
+    return this._view.download(filename);
   }
 
   /**
@@ -256,56 +149,19 @@ class RtVideoTab {
     return traceCopy(this._real.__trace(), this._logs.keepPersonal);
   }
 
-  /** Delivers an event to the page and notes it in the ring. */
-  _next(ev) {
-    var d = ev && ev.data ? ev.data : {};
-    var text = 'event ' + ev.type;
-    if (ev.type === 'STATE_CHANGE') text += ' ' + d.from + ' -> ' + d.state;
-    else if (d.sid !== undefined) text += ' sid=' + d.sid;
-    if (d.msgType !== undefined) text += ' msgType=' + d.msgType;
-    if (ev.type === 'EXE_EVENT' || ev.type === 'HTTP_BACK') text += ' code=' + d.code + (d.op ? ' op=' + d.op : '');
-    if (ev.type === 'INCOMING_CALL') text += describeCustomer(d.customer, this._logs.keepPersonal);
-    this._logs.add('info', text);
-    tabCall(this._observer, 'next', ev);
-  }
-
-  /** Delivers an error to the page and notes it in the ring. */
-  _error(err) {
-    this._logs.add('warn', 'error ' + (err && err.code) + ': ' + (err && err.msg));
-    tabCall(this._observer, 'error', err);
-  }
-
-  /** Notes a method call and, later, its result. */
-  _noteCall(name, arg, p) {
-    var logs = this._logs;
-    var what = name + '(' + (arg === undefined ? '' : JSON.stringify(arg)) + ')';
-    logs.add('info', 'call ' + what);
-    p.then(
-      function () {
-        logs.add('info', 'result ' + name + ': ok');
-      },
-      function (e) {
-        logs.add('info', 'result ' + name + ': rejected ' + (e && e.code) + ' ' + (e && e.msg));
-      },
-    );
-    return p;
-  }
-
   state() {
     return this._role === 'leader' && this._real ? this._real.state() : this._state;
   }
 
   destroy() {
     if (this._role === 'ended') return Promise.resolve();
-    this._logs.add('info', 'destroy() (' + this._role + ')');
+    this._view.log('info', 'destroy() (' + this._role + ')');
     var done = this._role === 'leader' ? this._endReal(this._alone(), false) : Promise.resolve();
     if (this._role !== 'leader') this._post({ t: 'bye', from: this._id });
     this._leave();
     this._end();
-    this._failCalls('DESTROYED', 'RtVideo 实例已销毁 (destroyed)');
-    var observer = this._observer;
-    this._observer = null;
-    tabCall(observer, 'complete');
+    this._calls.fail('DESTROYED', 'RtVideo 实例已销毁 (destroyed)');
+    this._view.complete();
     return done.then(function () {});
   }
 
@@ -313,37 +169,57 @@ class RtVideoTab {
   _end() {
     this._role = 'ended';
     tabLive.delete(this);
-    window.removeEventListener('pagehide', this._onHide);
-    window.removeEventListener('pageshow', this._onShow);
-    document.removeEventListener('freeze', this._onHide);
-    document.removeEventListener('resume', this._onShow);
+    this._life.stop();
   }
 
   _method(name, arg) {
-    return this._noteCall(name, arg, this._methodRun(name, arg));
+    return this._view.noteCall(name, arg, this._methodRun(name, arg));
   }
 
   _methodRun(name, arg) {
     if (this._role === 'ended') return tabHandled(Promise.reject(sdkError('DESTROYED', 'RtVideo 实例已销毁 (destroyed)')));
-    if (this._role === 'leader') return this._runOnLeader(name, arg);
-    var self = this;
-    return tabHandled(
-      new Promise(function (resolve, reject) {
-        var n = ++self._n;
-        var c = { resolve: resolve, reject: reject, name: name, arg: arg, sent: false };
-        self._calls[n] = c;
-        self._send(n, c);
-      }),
-    );
+    if (this._role === 'leader') return this._runOnLeader(name, arg, null);
+    return this._calls.add(name, arg, this._election.leader);
   }
 
-  _runOnLeader(name, arg) {
+  /**
+   * Runs a call on this tab's instance, for this page (`from` null) or for
+   * the follower `from`. The errors the wasm reports while the call runs
+   * wait in `_callErrors`: the one it fails with is the call's own and goes
+   * to the calling tab only, with its rejection; the others are the agent's
+   * (D93). This page's own see its `error` at once, as without tabs.
+   */
+  _runOnLeader(name, arg, from) {
     var self = this;
-    var p = this._real[name](arg);
-    var snap = function () {
+    var errs = [];
+    var outer = this._callErrors;
+    this._callErrors = { errs: errs, here: from === null };
+    var p;
+    try {
+      p = this._real[name](arg);
+    } finally {
+      this._callErrors = outer;
+    }
+    var done = function (e, v) {
       self._postSnap();
+      var split = tabCallErrors(errs, e);
+      split.agent.forEach(function (err) {
+        if (from !== null) self._view.error(err);
+        if (!self._alone()) self._post({ t: 'err', err: tabPlain(err) });
+      });
+      if (from !== null) {
+        var reply = e === undefined ? { ok: true, v: v === undefined ? null : v } : { ok: false, e: tabPlain(e), errs: split.own.map(tabPlain) };
+        self._post(Object.assign({ t: 'settled', to: from.from, n: from.n }, reply));
+      }
     };
-    p.then(snap, snap);
+    p.then(
+      function (v) {
+        done(undefined, v);
+      },
+      function (e) {
+        done(e === undefined ? null : e);
+      },
+    );
     return p;
   }
 
@@ -360,46 +236,7 @@ class RtVideoTab {
     this._channel.onmessage = function (ev) {
       self._onMessage(ev.data);
     };
-    if (this._locks && this._early && this._early.locking) {
-      // The loader requested the group's lock for this tab already (and may
-      // hold it): take that request over instead of making another.
-      this._lockAbort = this._early.abort;
-      var mine = this._lockAbort;
-      this._early.lock(function (release) {
-        if (self._lockAbort !== mine || self._role === 'ended' || self._role === 'hidden') {
-          release();
-          return;
-        }
-        self._release = release;
-        self._lead();
-      });
-      this._post({ t: 'hello', from: this._id });
-      return;
-    }
-    if (this._locks) {
-      var ac = typeof AbortController !== 'undefined' ? new AbortController() : null;
-      this._lockAbort = ac;
-      tabCounters.lockRequests += 1;
-      var opts = ac ? { signal: ac.signal } : {};
-      this._locks
-        .request(this._name, opts, function () {
-          return new Promise(function (release) {
-            if (self._lockAbort !== ac || self._role === 'ended' || self._role === 'hidden') {
-              release();
-              return;
-            }
-            self._release = release;
-            self._lead();
-          });
-        })
-        .catch(function () {})
-        .then(function () {
-          tabCounters.lockRequests -= 1;
-        });
-    } else {
-      this._heard = 0;
-      this._tick(TAB_CLAIM_MS * 2);
-    }
+    this._election.start(this._early);
     this._post({ t: 'hello', from: this._id });
   }
 
@@ -407,19 +244,13 @@ class RtVideoTab {
   _leave() {
     if (this._early) this._early.end();
     this._early = null;
-    if (this._timer) clearTimeout(this._timer);
-    this._timer = null;
-    if (this._release) this._release();
-    this._release = null;
-    if (this._lockAbort) this._lockAbort.abort();
-    this._lockAbort = null;
+    this._election.stop();
     if (this._channel) {
       this._channel.onmessage = null;
       this._channel.close();
       tabCounters.channels -= 1;
     }
     this._channel = null;
-    this._leader = null;
     this._followers = {};
   }
 
@@ -442,8 +273,7 @@ class RtVideoTab {
     var early = this._early;
     this._early = null;
     this._role = 'leader';
-    this._leader = this._id;
-    this._logs.add('info', snap ? 'this tab leads now (took over)' : 'this tab leads');
+    this._view.log('info', snap ? 'this tab leads now (took over)' : 'this tab leads');
     var inner = {
       next: function (ev) {
         self._leaderEvent(ev);
@@ -457,11 +287,18 @@ class RtVideoTab {
       __early: early ? early.take : undefined,
       error: function (err) {
         if (self._quiet) return;
+        var during = self._callErrors;
+        if (during && !self._ending) {
+          // A call runs: the error waits for its result (D93).
+          during.errs.push(err);
+          if (during.here) self._view.error(err);
+          return;
+        }
         if (!self._ending && !self._alone()) self._post({ t: 'err', err: tabPlain(err) });
-        self._error(err);
+        self._view.error(err);
       },
       __log: function (level, text) {
-        self._logs.add(level, text);
+        self._view.log(level, text);
         if (!self._alone()) self._post({ t: 'log', level: level, text: text });
       },
       complete: function () {
@@ -474,16 +311,11 @@ class RtVideoTab {
     } finally {
       if (early) early.end(); // what the instance did not take
     }
-    this._post({ t: 'leader', from: this._id, born: this._born });
-    if (!this._locks) this._tick(TAB_BEAT_MS);
+    this._election.led();
     // Calls made while no leader was known run here now; calls already sent
     // to a leader that is gone have an unknown outcome.
-    this._failCalls('DISCONNECTED', 'RtVideo: 主标签页已关闭, 调用结果未知 (the leading tab closed before it answered)', true);
-    var queued = this._calls;
-    this._calls = {};
-    Object.keys(queued).forEach(function (n) {
-      var c = queued[n];
-      self._runOnLeader(c.name, c.arg).then(c.resolve, c.reject);
+    this._calls.take().forEach(function (c) {
+      self._runOnLeader(c.name, c.arg, null).then(c.resolve, c.reject);
     });
   }
 
@@ -496,7 +328,7 @@ class RtVideoTab {
     if (this._real && !this._ending && !this._alone()) {
       this._post({ t: 'ev', ev: ev, snap: this._real.__snapshot() });
     }
-    this._next(ev);
+    this._view.next(ev);
   }
 
   _postSnap() {
@@ -509,10 +341,8 @@ class RtVideoTab {
     this._real = null;
     this._leave();
     this._end();
-    this._failCalls('DESTROYED', 'RtVideo 实例已结束 (the instance ended)');
-    var observer = this._observer;
-    this._observer = null;
-    tabCall(observer, 'complete');
+    this._calls.fail('DESTROYED', 'RtVideo 实例已结束 (the instance ended)');
+    this._view.complete();
   }
 
   /**
@@ -533,11 +363,11 @@ class RtVideoTab {
     }
   }
 
-  // ---- page lifecycle ----
+  // ---- page lifecycle (lifecycle.js tells) ----
 
   _hide() {
     if (this._role === 'ended' || this._role === 'hidden') return;
-    this._logs.add('info', 'page hidden (' + this._role + (this._role === 'leader' && !this._alone() ? ', handing over' : '') + ')');
+    this._view.log('info', 'page hidden (' + this._role + (this._role === 'leader' && !this._alone() ? ', handing over' : '') + ')');
     if (this._role === 'leader') {
       var snap = this._real ? this._real.__snapshot() : null;
       this._endReal(this._alone());
@@ -547,14 +377,14 @@ class RtVideoTab {
     } else {
       this._post({ t: 'bye', from: this._id });
     }
-    this._failCalls('DISCONNECTED', 'RtVideo: 页面已隐藏 (the page was hidden)');
+    this._calls.fail('DISCONNECTED', 'RtVideo: 页面已隐藏 (the page was hidden)');
     this._leave();
     this._role = 'hidden';
   }
 
   _show() {
     if (this._role !== 'hidden') return;
-    this._logs.add('info', 'page shown again: rejoining');
+    this._view.log('info', 'page shown again: rejoining');
     this._role = 'candidate';
     this._join();
   }
@@ -579,58 +409,39 @@ class RtVideoTab {
         delete this._followers[m.from];
         break;
       case 'leader':
-        this._heard = Date.now();
+      case 'beat':
+      case 'claim':
         // The leader is nobody's follower (and when it goes, it says nothing).
-        delete this._followers[m.from];
-        if (this._role === 'leader' && m.from !== me) {
-          // BroadcastChannel election only: two leaders; the older tab stays.
-          if (m.born < this._born || (m.born === this._born && m.from < me)) this._stepDown();
-          break;
-        }
-        this._follow(m.from);
-        this._post({ t: 'hello', from: me });
+        if (m.t === 'leader') delete this._followers[m.from];
+        this._election.hear(m);
         break;
       case 'welcome':
-        this._heard = Date.now();
         delete this._followers[m.from];
-        this._follow(m.from);
+        this._election.hear(m);
         this._adoptView(m.snap, m.ring);
-        break;
-      case 'beat':
-        this._heard = Date.now();
-        if (this._role !== 'leader' && this._leader !== m.from) {
-          this._follow(m.from);
-          this._post({ t: 'hello', from: me });
-        }
-        break;
-      case 'claim':
-        if (this._role === 'leader') this._post({ t: 'leader', from: me, born: this._born });
         break;
       case 'abdicate':
         delete this._followers[m.from];
-        if (this._leader === m.from) {
-          this._leader = null;
-          this._heard = 0;
-        }
+        this._election.hear(m);
         break;
       case 'ev':
         if (this._role === 'follower' || this._role === 'candidate') {
           if (m.snap) this._snap = m.snap;
           if (m.ev.type === 'STATE_CHANGE') this._state = m.ev.data.state;
-          this._next(m.ev);
+          this._view.next(m.ev);
         }
         break;
       case 'err':
-        if (this._role !== 'leader') this._error(m.err);
+        if (this._role !== 'leader') this._view.error(m.err);
         break;
       case 'log':
-        if (this._role !== 'leader') this._logs.add(m.level, m.text);
+        if (this._role !== 'leader') this._view.log(m.level, m.text);
         break;
       case 'snap':
         if (this._role !== 'leader') this._snap = m.snap;
         break;
       case 'call':
-        if (this._role === 'leader' && this._real) this._answerCall(m);
+        if (this._role === 'leader' && this._real) this._runOnLeader(m.name, m.arg, m);
         break;
       case 'links?':
         // The self-check of another page (or of this one without an
@@ -638,27 +449,25 @@ class RtVideoTab {
         if (this._role === 'leader' && this._real) this._post({ t: 'links', to: m.from, links: this._real.__links() });
         break;
       case 'settled':
-        this._settled(m);
+        var self = this;
+        this._calls.settled(m, function (err) {
+          self._view.error(err);
+        });
         break;
       default:
         break;
     }
   }
 
-  _follow(leader) {
+  /** The election found the leader (`changed`: another than before; `greet`: say hello). */
+  _follow(leader, changed, greet) {
     if (this._role === 'leader') return;
-    var changed = this._leader !== leader;
     this._role = 'follower';
-    this._claiming = false;
-    this._leader = leader;
-    if (!changed) return;
-    this._logs.add('info', 'this tab follows the leading tab ' + leader);
-    // Calls sent to the previous leader have an unknown outcome; the rest go now.
-    this._failCalls('DISCONNECTED', 'RtVideo: 主标签页已关闭, 调用结果未知 (the leading tab closed before it answered)', true);
-    var self = this;
-    Object.keys(this._calls).forEach(function (n) {
-      self._send(Number(n), self._calls[n]);
-    });
+    if (changed) {
+      this._view.log('info', 'this tab follows the leading tab ' + leader);
+      this._calls.leaderChanged(leader);
+    }
+    if (greet) this._post({ t: 'hello', from: this._id });
   }
 
   /** A follower's view catches up with the leader's snapshot (joining, or back from the cache). */
@@ -668,100 +477,20 @@ class RtVideoTab {
     var from = this._state;
     if (snap.state === from) return;
     this._state = snap.state;
-    this._next({ type: 'STATE_CHANGE', data: { state: snap.state, from: from } });
+    this._view.next({ type: 'STATE_CHANGE', data: { state: snap.state, from: from } });
     if (snap.state === 'busy' && snap.call) {
-      this._next({ type: 'RECOVERY_CALL', data: { sid: snap.call.sid, role: snap.call.role, streams: snap.call.streams } });
+      this._view.next({ type: 'RECOVERY_CALL', data: { sid: snap.call.sid, role: snap.call.role, streams: snap.call.streams } });
     } else if (snap.state === 'wait' && ring) {
-      this._next(ring);
+      this._view.next(ring);
     }
   }
 
-  _send(n, c) {
-    if (!this._leader || this._role === 'leader' || c.sent) return;
-    c.sent = true;
-    this._post({ t: 'call', from: this._id, to: this._leader, n: n, name: c.name, arg: c.arg });
-  }
-
-  _answerCall(m) {
-    var self = this;
-    this._runOnLeader(m.name, m.arg).then(
-      function (v) {
-        self._post({ t: 'settled', to: m.from, n: m.n, ok: true, v: v === undefined ? null : v });
-      },
-      function (e) {
-        self._post({ t: 'settled', to: m.from, n: m.n, ok: false, e: tabPlain(e) });
-      },
-    );
-  }
-
-  _settled(m) {
-    var c = this._calls[m.n];
-    if (!c) return;
-    delete this._calls[m.n];
-    if (m.ok) c.resolve(m.v);
-    else c.reject(m.e);
-  }
-
-  /** Rejects the calls waiting on another tab (only those already sent, with `sentOnly`). */
-  _failCalls(code, msg, sentOnly) {
-    var calls = this._calls;
-    var self = this;
-    Object.keys(calls).forEach(function (n) {
-      var c = calls[n];
-      if (sentOnly && !c.sent) return;
-      delete self._calls[n];
-      c.reject(sdkError(code, msg));
-    });
-  }
-
-  // ---- BroadcastChannel election (no Web Locks: e.g. plain http intranet pages) ----
-
-  _tick(ms) {
-    var self = this;
-    if (this._timer) clearTimeout(this._timer);
-    this._timer = setTimeout(function () {
-      self._timer = null;
-      self._electionStep();
-    }, ms);
-  }
-
-  _electionStep() {
-    if (this._role === 'ended' || this._role === 'hidden' || this._locks) return;
-    if (this._role === 'leader') {
-      this._post({ t: 'beat', from: this._id, born: this._born });
-      this._tick(TAB_BEAT_MS);
-      return;
-    }
-    if (Date.now() - this._heard < TAB_SILENT_MS && this._leader) {
-      this._tick(TAB_BEAT_MS);
-      return;
-    }
-    if (this._claiming) {
-      this._claiming = false;
-      // Nobody older answered the claim: lead (an older leader that wakes up
-      // later makes the younger one step down).
-      if (Date.now() - this._heard >= TAB_CLAIM_MS) {
-        this._lead();
-        return;
-      }
-      this._tick(TAB_BEAT_MS);
-      return;
-    }
-    this._claiming = true;
-    this._leader = null;
-    this._post({ t: 'claim', from: this._id, born: this._born });
-    this._tick(TAB_CLAIM_MS);
-  }
-
-  /** Two leaders met (BroadcastChannel election): the younger hands over and follows. */
+  /** Two leaders met (BroadcastChannel election) and this tab is the younger: it hands over and follows. */
   _stepDown() {
     var snap = this._real ? this._real.__snapshot() : null;
     this._endReal(false);
     this._role = 'follower';
     this._snap = snap;
-    this._leader = null;
-    this._heard = Date.now();
-    this._tick(TAB_BEAT_MS);
   }
 }
 

@@ -2,8 +2,10 @@
 //
 //   pkg/index.js, index.d.ts, consts.js     ESM entry (bundlers, module scripts) and its types
 //   pkg/index.wasm-import.js                the same entry importing the .wasm (esbuild, D89)
-//   pkg/support.js, logs.js, tabs.js,       browser checks, log ring, tab group, self-check
-//   preflight.js                            (shared with the script-tag build)
+//   pkg/support.js, logs.js, preflight.js   browser checks, log ring, self-check
+//   pkg/push-reader.js, election.js,        the tab layer: push reader, who leads, forwarded
+//   tab-calls.js, lifecycle.js,             calls, page lifecycle, what the page sees, the group
+//   tab-page.js, tabs.js                    (all shared with the script-tag build, which inlines them)
 //   pkg/snk_rt_video_pc.js, _bg.wasm         wasm-bindgen `web` output (loaded by index.js)
 //   pkg/dist/snk-rt-video-pc.js             script-tag build: the ES5 file pages include (window.RtVideo) ...
 //   pkg/dist/snk-rt-video-pc.sdk.js         ... the rest of the SDK it loads where it can run (ES2019) ...
@@ -54,6 +56,11 @@ const OUTPUTS = [
   'consts.js',
   'support.js',
   'logs.js',
+  'push-reader.js',
+  'election.js',
+  'tab-calls.js',
+  'lifecycle.js',
+  'tab-page.js',
   'tabs.js',
   'preflight.js',
   'package.json',
@@ -163,7 +170,7 @@ async function assemble(consts, version, hash) {
   write('consts.js', files.constsJs(consts.js));
   write('support.js', files.supportJs());
   write('logs.js', files.logsJs());
-  write('tabs.js', files.tabsJs());
+  for (const f of files.SHELL_FILES) write(f.name, files.shellJs(f.name));
   write('preflight.js', files.preflightJs());
   write('index.js', files.indexJs(version));
   write(files.WASM_IMPORT_ENTRY, files.indexJs(version, { wasmImport: true }));

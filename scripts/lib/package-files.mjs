@@ -79,21 +79,65 @@ function logsSource() {
 
 /** logs.js of the npm package. */
 export function logsJs() {
-  return `${HEADER}${logsSource()}\n\nexport { LogRing, logFileName, describeCustomer, maskPersonalText, tokenRedactor };\n`;
+  return `${HEADER}${logsSource()}\n\nexport { LogRing, logFileName, describeCustomer, maskPersonalText, tokenRedactor, traceCopy };\n`;
 }
 
-/** The tab group of pkg-template/tabs.js (a class and helpers, no exports there). */
-function tabsSource() {
-  const text = template('tabs.js');
-  if (!/^class RtVideoTab \{/m.test(text) || !/^function tabDebugCounters\(/m.test(text)) {
-    throw new Error('pkg-template/tabs.js lacks class RtVideoTab or tabDebugCounters()');
+/**
+ * A template file of the tab layer (ES2019 declarations, no exports there),
+ * checked for the declarations its ESM module exports.
+ */
+function shellSource(name, declarations) {
+  const text = template(name);
+  for (const d of declarations) {
+    if (!new RegExp(`^(?:class|function|var) ${d}\\b`, 'm').test(text)) throw new Error(`pkg-template/${name} lacks ${d}`);
   }
   return text.trimEnd();
 }
 
+/**
+ * The tab layer's files, in the order the script-tag build inlines them
+ * (bundle.js's placeholders), each with what its npm module imports and
+ * exports. tabs.js wires the others together.
+ */
+export const SHELL_FILES = [
+  { name: 'push-reader.js', imports: {}, exports: ['readPush'] },
+  { name: 'election.js', imports: {}, exports: ['TabElection', 'tabClock', 'tabOutranks', 'TAB_BEAT_MS', 'TAB_SILENT_MS', 'TAB_CLAIM_MS'] },
+  { name: 'tab-calls.js', imports: { 'support.js': ['sdkError'] }, exports: ['TabCalls', 'tabCallErrors', 'tabPlain', 'tabHandled'] },
+  { name: 'lifecycle.js', imports: {}, exports: ['PageLifecycle'] },
+  { name: 'tab-page.js', imports: { 'logs.js': ['LogRing', 'logFileName', 'describeCustomer'] }, exports: ['TabPage', 'TAB_DISCARDED'] },
+  {
+    name: 'tabs.js',
+    imports: {
+      'support.js': ['sdkError'],
+      'logs.js': ['traceCopy'],
+      'push-reader.js': ['readPush'],
+      'election.js': ['TabElection', 'tabClock'],
+      'tab-calls.js': ['TabCalls', 'tabCallErrors', 'tabPlain', 'tabHandled'],
+      'lifecycle.js': ['PageLifecycle'],
+      'tab-page.js': ['TabPage', 'TAB_DISCARDED'],
+    },
+    exports: ['RtVideoTab', 'tabDebugCounters', 'tabGroup', 'tabLocks', 'tabLinksHere'],
+  },
+];
+
+function shellFile(name) {
+  const f = SHELL_FILES.find((x) => x.name === name);
+  if (!f) throw new Error(`no tab-layer file ${name}`);
+  return f;
+}
+
+/** A tab-layer file of the npm package: the template as an ES module. */
+export function shellJs(name) {
+  const f = shellFile(name);
+  const imports = Object.entries(f.imports)
+    .map(([from, names]) => `import { ${names.join(', ')} } from './${from}';\n`)
+    .join('');
+  return `${HEADER}${imports}${imports ? '\n' : ''}${shellSource(name, f.exports)}\n\nexport { ${f.exports.join(', ')} };\n`;
+}
+
 /** tabs.js of the npm package: the tab group as an ES module. */
 export function tabsJs() {
-  return `${HEADER}import { sdkError } from './support.js';\nimport { LogRing, logFileName, describeCustomer } from './logs.js';\n\n${tabsSource()}\n\nexport { RtVideoTab, tabDebugCounters, tabGroup, tabLocks, tabLinksHere };\n`;
+  return shellJs('tabs.js');
 }
 
 /** The self-check of pkg-template/preflight.js (functions, no exports there). */
@@ -193,7 +237,12 @@ export function distSdk(glue, version, links) {
   const body = fill('bundle.js', template('bundle.js'), {
     '  /* @support */': indent(supportSource()),
     '  /* @logs */': indent(logsSource()),
-    '  /* @tabs */': indent(tabsSource()),
+    '  /* @push-reader */': indent(shellSource('push-reader.js', shellFile('push-reader.js').exports)),
+    '  /* @election */': indent(shellSource('election.js', shellFile('election.js').exports)),
+    '  /* @tab-calls */': indent(shellSource('tab-calls.js', shellFile('tab-calls.js').exports)),
+    '  /* @lifecycle */': indent(shellSource('lifecycle.js', shellFile('lifecycle.js').exports)),
+    '  /* @tab-page */': indent(shellSource('tab-page.js', shellFile('tab-page.js').exports)),
+    '  /* @tabs */': indent(shellSource('tabs.js', shellFile('tabs.js').exports)),
     '  /* @early */': indent(template('early.js')),
     '  /* @preflight */': indent(preflightSource()),
     '  /* @glue */': `  // ---- wasm-bindgen no-modules glue ----\n${indent(stripped)}\n  // ---- end of glue ----`,

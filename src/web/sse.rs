@@ -50,7 +50,7 @@ pub(crate) struct PushLink {
 
 impl PushLink {
     /// Opens an EventSource on `url` (the subscribe URL, token included).
-    /// `reader`: the JS push reader (pkg-template/tabs.js `readPush`), if
+    /// `reader`: the JS push reader (pkg-template/push-reader.js `readPush`), if
     /// the page layer gave one; without it each message is read member by
     /// member through the value view.
     pub(crate) fn open<S: Inputs>(
@@ -303,7 +303,7 @@ async fn probe(url: &str, ctrl: &AbortController) -> Input {
 
 #[cfg(test)]
 mod tests {
-    //! The JS push reader (pkg-template/tabs.js `readPush`) against the
+    //! The JS push reader (pkg-template/push-reader.js `readPush`) against the
     //! core's own reading of the same text (`PushFacts::read` through the
     //! value view), in a real browser, on hand-picked and generated messages.
     use super::*;
@@ -314,20 +314,14 @@ mod tests {
 
     wasm_bindgen_test_configure!(run_in_browser);
 
-    /// `readPush`, cut from the shipped source between its markers (a test
-    /// page may use `new Function`; the SDK never does).
+    /// `readPush` from the shipped source (a test page may use
+    /// `new Function`; the SDK never does).
     fn read_push() -> Function {
-        let src = include_str!("../../pkg-template/tabs.js");
-        let begin = src
-            .find("// ---- the push reader ----")
-            .expect("begin marker");
-        let end = src
-            .find("// ---- end of the push reader ----")
-            .expect("end marker");
-        let body = format!("{}\nreturn readPush;", &src[begin..end]);
+        let src = include_str!("../../pkg-template/push-reader.js");
+        let body = format!("{src}\nreturn readPush;");
         Function::new_no_args(&body)
             .call0(&JsValue::UNDEFINED)
-            .expect("tabs.js readPush")
+            .expect("push-reader.js readPush")
             .unchecked_into()
     }
 

@@ -126,6 +126,35 @@ test('three tabs of one agent: one subscription and one EXE link; the call rings
   }
 });
 
+test("a follower's failed call reaches that follower's error only; the leader's, the leader's only (issue 19)", async () => {
+  const account = 'tabs-errors';
+  const o = fastOptions(env.sim, account);
+  const tabs = [await openTab(o), await openTab(o), await openTab(o)];
+  try {
+    for (const t of tabs) await t.h.waitState(t.id, 'ready');
+    const leader = await leaderOf(tabs);
+    const [f1, f2] = tabs.filter((t) => t !== leader);
+    // A double click on "back" while ready: both calls fail with INVALID_STATE.
+    const [r1, r2] = await Promise.all([f1.h.call(f1.id, 'back'), f1.h.call(f1.id, 'back')]);
+    assert.ok(!r1.ok && !r2.ok, JSON.stringify([r1, r2]));
+    assert.equal(r1.error.code, 'INVALID_STATE');
+    await waitFor(async () => (await f1.h.rec(f1.id)).errors.length === 2, { what: "the follower's two errors" });
+    const codes = async (t) => (await t.h.rec(t.id)).errors.map((e) => e.err.code);
+    assert.deepEqual(await codes(f1), ['INVALID_STATE', 'INVALID_STATE']);
+    // The leader's own wrong call: its page only.
+    const r3 = await leader.h.call(leader.id, 'answer', 'no-such-call');
+    assert.equal(r3.error.code, 'INVALID_STATE');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await codes(leader), ['INVALID_STATE']);
+    assert.deepEqual(await codes(f2), [], 'the other follower saw none');
+    assert.deepEqual(await codes(f1), ['INVALID_STATE', 'INVALID_STATE']);
+    for (const t of tabs) assert.equal(await t.h.state(t.id), 'ready');
+    for (const t of tabs) t.h.assertNoPageErrors();
+  } finally {
+    for (const t of tabs) await t.h.close();
+  }
+});
+
 test('a reloaded tab mid-call rejoins as a follower and sees the call; the other tab keeps it', async () => {
   const account = 'tabs-reload';
   const o = fastOptions(env.sim, account);
