@@ -87,8 +87,10 @@ test('three tabs of one agent: one subscription and one EXE link; the call rings
       return l.subscriptions === 1 && l.exeLinks === 1 && l.exeHellos === 2 && l.subscribesTotal === 2;
     }, { ms: 3000, what: 'one subscription and one EXE link again' });
     console.log(`hand-over: ${Date.now() - t0} ms to a new subscription and EXE hello`);
-    const exe = (await log(account)).filter((e) => e.kind === 'exe').map((e) => e.path);
-    assert.deepEqual(exe, ['hello', 'start', 'hello', 'start'], 'the new leader starts the call again');
+    // `start` follows the reply to the new leader's `hello`: wait for it, then check the order.
+    const exeLog = async () => (await log(account)).filter((e) => e.kind === 'exe').map((e) => e.path);
+    await waitFor(async () => (await exeLog()).length >= 4, { what: 'the second start' });
+    assert.deepEqual(await exeLog(), ['hello', 'start', 'hello', 'start'], 'the new leader starts the call again');
     for (const t of followers) assert.equal(await t.h.state(t.id), 'busy');
 
     // A recording pushed after the hand-over reaches each tab exactly once.
