@@ -184,20 +184,10 @@
     var observer = this._observer;
     this._observer = null;
     this._options = null;
-    if (report) notify(observer, 'error', err);
-    notify(observer, 'complete');
+    if (report) callObserver(observer, 'error', err);
+    callObserver(observer, 'complete');
   };
 
-  /** Calls `observer[name](arg)`; one that throws is logged (SPEC §1). */
-  function notify(observer, name, arg) {
-    var f = observer && observer[name];
-    if (typeof f !== 'function') return;
-    try {
-      f.call(observer, arg);
-    } catch (e) {
-      if (typeof console !== 'undefined' && console.error) console.error('RtVideo: observer.' + name + ' threw:', e);
-    }
-  }
 
   /**
    * `new RtVideo(options, observer)`: the real instance once the wasm is

@@ -12,7 +12,7 @@
 // (support.js; the same texts as the script-tag build).
 import init, { RtVideo as Real } from './snk_rt_video_pc.js';
 import { Consts } from './consts.js';
-import { loadFailure, sdkThrowable, unsupported } from './support.js';
+import { callObserver, loadFailure, sdkThrowable, unsupported } from './support.js';
 import { RtVideoTab, tabDebugCounters } from './tabs.js';
 import { preflight } from './preflight.js';
 /* @wasm-import */
@@ -28,24 +28,14 @@ if (!loadError) {
   }
 }
 
-function callBack(observer, name, arg) {
-  const f = observer && observer[name];
-  if (typeof f !== 'function') return;
-  try {
-    f.call(observer, arg);
-  } catch (e) {
-    console.error(`[RtVideo] observer.${name} threw`, e);
-  }
-}
-
 /** `new RtVideo(options, observer)`: the wasm-bindgen class, or the load error. */
 function RtVideo(options, observer) {
   if (!new.target) throw new TypeError("Class constructor RtVideo cannot be invoked without 'new'");
   if (loadError) {
     const err = loadError;
     Promise.resolve().then(() => {
-      callBack(observer, 'error', err);
-      callBack(observer, 'complete');
+      callObserver(observer, 'error', err);
+      callObserver(observer, 'complete');
     });
     throw sdkThrowable(err);
   }

@@ -17,6 +17,17 @@ function sdkError(code, msg) {
   return { code: code, msg: msg };
 }
 
+/** Calls `observer[name](arg)` when it is a function; one that throws is logged and the SDK goes on (SPEC §1). */
+function callObserver(observer, name, arg) {
+  var f = observer && observer[name];
+  if (typeof f !== 'function') return;
+  try {
+    f.call(observer, arg);
+  } catch (e) {
+    if (typeof console !== 'undefined' && console.error) console.error('[RtVideo] observer.' + name + ' threw', e);
+  }
+}
+
 /** What a constructor throws: an `Error` with the same `code` and `msg`. */
 function sdkThrowable(err) {
   var e = new Error(err.msg);

@@ -13,16 +13,6 @@ var TAB_DISCARDED =
   'this page was discarded by the browser to save memory and loaded again: calls offered meanwhile were missed ' +
   '(本页曾被浏览器丢弃以节省内存, 期间的来电会漏接); administrators can exempt the console with the policy TabDiscardingExceptions';
 
-function tabCall(observer, name, arg) {
-  var f = observer && observer[name];
-  if (typeof f !== 'function') return;
-  try {
-    f.call(observer, arg);
-  } catch (e) {
-    if (typeof console !== 'undefined') console.error('[RtVideo] observer.' + name + ' threw', e);
-  }
-}
-
 class TabPage {
   constructor(options, observer, version) {
     this.options = options;
@@ -45,20 +35,20 @@ class TabPage {
     if (ev.type === 'EXE_EVENT' || ev.type === 'HTTP_BACK') text += ' code=' + d.code + (d.op ? ' op=' + d.op : '');
     if (ev.type === 'INCOMING_CALL') text += describeCustomer(d.customer, this.logs.keepPersonal);
     this.logs.add('info', text);
-    tabCall(this.observer, 'next', ev);
+    callObserver(this.observer, 'next', ev);
   }
 
   /** Delivers an error to the page and notes it in the ring. */
   error(err) {
     this.logs.add('warn', 'error ' + (err && err.code) + ': ' + (err && err.msg));
-    tabCall(this.observer, 'error', err);
+    callObserver(this.observer, 'error', err);
   }
 
   /** `complete()`, once: no callback after it. */
   complete() {
     var observer = this.observer;
     this.observer = null;
-    tabCall(observer, 'complete');
+    callObserver(observer, 'complete');
   }
 
   /** Notes a method call and, later, its result; returns `p`. */

@@ -65,7 +65,7 @@ function supportSource() {
 
 /** support.js of the npm package: the shared checks as an ES module. */
 export function supportJs() {
-  return `${HEADER}${supportSource()}\n\nexport { sdkError, sdkThrowable, unsupported, loadFailure };\n`;
+  return `${HEADER}${supportSource()}\n\nexport { sdkError, sdkThrowable, unsupported, loadFailure, callObserver };\n`;
 }
 
 /** The log ring of pkg-template/logs.js (a class and helpers, no exports there). */
@@ -104,7 +104,7 @@ export const SHELL_FILES = [
   { name: 'election.js', imports: {}, exports: ['TabElection', 'tabClock', 'tabOutranks', 'TAB_BEAT_MS', 'TAB_SILENT_MS', 'TAB_CLAIM_MS'] },
   { name: 'tab-calls.js', imports: { 'support.js': ['sdkError'] }, exports: ['TabCalls', 'tabCallErrors', 'tabPlain', 'tabHandled'] },
   { name: 'lifecycle.js', imports: {}, exports: ['PageLifecycle'] },
-  { name: 'tab-page.js', imports: { 'logs.js': ['LogRing', 'logFileName', 'describeCustomer'] }, exports: ['TabPage', 'TAB_DISCARDED'] },
+  { name: 'tab-page.js', imports: { 'support.js': ['callObserver'], 'logs.js': ['LogRing', 'logFileName', 'describeCustomer'] }, exports: ['TabPage', 'TAB_DISCARDED'] },
   {
     name: 'tabs.js',
     imports: {

@@ -36,9 +36,14 @@ fn one() -> u32 {
     1
 }
 
-/// The paths a failure can be injected on: every request the SDK sends.
+/// The push channel's subscribe path.
+pub const SUBSCRIBE_PATH: &str = "push-client/subscribe";
+
+/// Every request path the SDK sends (the subscribe and the commands of the
+/// video and dispatch services): where a failure can be injected, and what
+/// the services answer (`sdk.rs` `known`).
 pub const FAULT_PATHS: &[&str] = &[
-    "push-client/subscribe",
+    SUBSCRIBE_PATH,
     "rtv/call/answer",
     "rtv/call/refuse",
     "rtv/call/hangup",

@@ -112,27 +112,10 @@ async fn replayed(answer: HttpAnswer) -> Response {
     }
 }
 
-/// The commands this service knows.
+/// The commands this service knows: every request path the SDK sends but
+/// the subscribe (one list, `faults::FAULT_PATHS`).
 fn known(path: &str) -> bool {
-    const PATHS: [&str; 16] = [
-        "rtv/call/answer",
-        "rtv/call/refuse",
-        "rtv/call/hangup",
-        "rtv/change/ask",
-        "rtv/change/cancel",
-        "rtv/change/accept",
-        "rtv/change/refuse",
-        "rtv/add/ask",
-        "rtv/add/cancel",
-        "rtv/add/remove",
-        "rtv/add/accept",
-        "rtv/add/refuse",
-        "rtv/add/quit",
-        "rtv/session/current",
-        "dispatch/agent/state",
-        "dispatch/agent/heartbeat",
-    ];
-    PATHS.contains(&path)
+    path != crate::faults::SUBSCRIBE_PATH && crate::faults::FAULT_PATHS.contains(&path)
 }
 
 /// A string field of the body, or 500001 when it is missing or empty.
