@@ -20,6 +20,10 @@
 // ready, `new RtVideo(...)` builds the real instance directly (and throws on
 // bad options, naming the field, like the ESM build).
 //
+// Why one file of ~350 lines: it is the one file every engine must parse
+// (ES5, no modules, nothing it could load first), so the facade, the support
+// check, the loader of the second file and the statics live together here.
+//
 // scripts/build.mjs fills the placeholders (support.js, the constants, the
 // version). No eval / new Function: the second file is a script element with
 // the page's nonce, so `script-src 'self'` (or a nonce) covers it.
