@@ -12,9 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before } from 'node:test';
 import puppeteer from 'puppeteer-core';
-import { startSim as runSim } from '../../scripts/lib/sim.mjs';
 import { FIREFOX } from '../../scripts/setup.mjs';
-import { PKG_DIR, WWW_DIR } from '../e2e/support/sim.mjs';
+import { startSim as startE2eSim } from '../e2e/support/sim.mjs';
 import { startStatic } from '../e2e/support/static.mjs';
 
 /** How long a page condition may take by default. */
@@ -36,40 +35,14 @@ const PREFS = {
 /** Firefox's own message of an EventSource whose connection failed: not an uncaught error of the page. */
 export const NETWORK_ERROR = /^Error: Firefox can.t establish a connection to the server at \S+\.\s*$/;
 
-/** Starts the simulator on free ports; `{ url, exeUrl, control(p, body?), options(account, extra?), stop() }`. */
+/**
+ * The end-to-end tests' simulator (tests/e2e/support/sim.mjs) on free ports;
+ * its SDK options name this suite's system and keep the console quiet.
+ */
 export async function startSim(args = []) {
-  const started = await runSim(['--port', '0', '--exe-port', '0', '--www', WWW_DIR, '--pkg', PKG_DIR, ...args], {
-    quiet: !process.env.RTV_SIM_VERBOSE,
-  });
-  const url = started.base;
-  return {
-    url,
-    exeUrl: started.exeUrl,
-    async control(p, body) {
-      const method = body === undefined ? 'GET' : 'POST';
-      const res = await fetch(`${url}sim/${p}`, {
-        method,
-        headers: { 'Content-Type': 'application/json' },
-        body: method === 'GET' ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`sim/${p} → ${res.status} ${text}`);
-      return text ? JSON.parse(text) : null;
-    },
-    options(account, extra = {}) {
-      return {
-        systemCode: 'FX',
-        account,
-        sseServerUrl: `${url}push-client/`,
-        videoServiceUrl: `${url}rtv/`,
-        stateServiceUrl: `${url}dispatch/`,
-        exeUrl: started.exeUrl,
-        logLevel: 'silent',
-        ...extra,
-      };
-    },
-    stop: started.stop,
-  };
+  const sim = await startE2eSim(args);
+  const options = sim.options;
+  return { ...sim, options: (account, extra = {}) => options(account, { systemCode: 'FX', logLevel: 'silent', ...extra }) };
 }
 
 /** Launches headless Firefox ESR with a fresh profile (removed on close). */
