@@ -1,13 +1,14 @@
 // The calls of a tab that does not lead (docs/DECISIONS.md D47, D92, D93):
 // the page's method calls run on the leading tab. A call is sent to the
 // leader as soon as one is known, and settles with the leader's reply
-// (`settled`, with the errors that were the call's own). When the leader
+// (`settled`; the error a failed call reports came just before it, as an
+// `err` addressed to this tab: D100). When the leader
 // changes before it answered, the outcome is unknown: the call is rejected
 // with DISCONNECTED (it may have run); calls not sent yet go to the new leader,
 // or run here when this tab leads itself (`take`).
 //
-// `tabCallErrors` is the leader's side of issue 19 (D93): which errors the
-// wasm reported while a call ran belong to that call.
+// `tabErrorTargets` is the leader's side of issue 19 (D100): to which tabs
+// the failure of calls goes, from the owners the core's marker names.
 //
 // ES2019, no modules: inlined into the script-tag build (pkg-template/
 // bundle.js) and shipped as tab-calls.js of the npm package (imported by tabs.js).
@@ -33,20 +34,19 @@ function tabHandled(p) {
 }
 
 /**
- * Splits the errors the wasm reported while a call ran synchronously
- * (`errs`) by the call's rejection (`e`, undefined when it resolved): the
- * error the call failed with (same code and text: the core reports a local
- * failure once through `error` and rejects with it) is the call's own; any
- * other (a link lost meanwhile, say) is the agent's, for every tab.
+ * Where the failure of calls goes, from the owners of those calls (the
+ * `owner` each was run with: null for the leader's page, else the calling
+ * tab's id): `here` (the leader's page) and `tabs`, each once — one error
+ * that settles two calls of a tab is one `error` there, as with one tab.
  */
-function tabCallErrors(errs, e) {
-  var own = [];
-  var agent = [];
-  errs.forEach(function (err) {
-    var mine = e && typeof e === 'object' && err && err.code === e.code && err.msg === e.msg && own.length === 0;
-    (mine ? own : agent).push(err);
+function tabErrorTargets(owners) {
+  var here = false;
+  var tabs = [];
+  (owners || []).forEach(function (o) {
+    if (o === null || o === undefined) here = true;
+    else if (tabs.indexOf(o) < 0) tabs.push(o);
   });
-  return { own: own, agent: agent };
+  return { here: here, tabs: tabs };
 }
 
 class TabCalls {
@@ -96,8 +96,8 @@ class TabCalls {
     });
   }
 
-  /** The leader's reply: the call's own errors (`onError`, before the rejection), then the result. */
-  settled(m, onError) {
+  /** The leader's reply: the call's result. */
+  settled(m) {
     var c = this.calls[m.n];
     if (!c) return; // failed meanwhile (the leader changed)
     delete this.calls[m.n];
@@ -105,7 +105,6 @@ class TabCalls {
       c.resolve(m.v);
       return;
     }
-    (m.errs || []).forEach(onError);
     c.reject(m.e);
   }
 

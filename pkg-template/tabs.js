@@ -7,7 +7,8 @@
 // the leader. When the leader goes, a follower takes over from the last
 // snapshot the leader sent (state, call, last push id) without a state change.
 // An error that is the failure of a call reaches only the tab that called
-// (D93); the agent's and the links' errors reach every tab.
+// (D93, D100: the core names the calls an error is the failure of); the
+// agent's and the links' errors reach every tab.
 //
 // This file is the group: its channel, the leader's instance, the followers'
 // mirror of it and the hand-over snapshot. It wires in what it does not
@@ -76,7 +77,6 @@ class RtVideoTab {
     this._ring = null; // leader: the event that made the current call ring
     this._followers = {}; // tab id -> true: the other tabs of the group
     this._channel = null;
-    this._callErrors = null; // leader: the errors reported while a call runs (D93)
     this._ending = false; // ending the wasm instance: its events stay here
     this._quiet = false; // ... and do not reach the page either
     this._solo = tabSolo(info.multiTab);
@@ -184,31 +184,17 @@ class RtVideoTab {
 
   /**
    * Runs a call on this tab's instance, for this page (`from` null) or for
-   * the follower `from`. The errors the wasm reports while the call runs
-   * wait in `_callErrors`: the one it fails with is the call's own and goes
-   * to the calling tab only, with its rejection; the others are the agent's
-   * (D93). This page's own see its `error` at once, as without tabs.
+   * the follower `from`, whose id is the call's owner: the core names the
+   * calls an error is the failure of, and the wasm hands such an error to
+   * `__callError` with their owners (D100), before the rejection.
    */
   _runOnLeader(name, arg, from) {
     var self = this;
-    var errs = [];
-    var outer = this._callErrors;
-    this._callErrors = { errs: errs, here: from === null };
-    var p;
-    try {
-      p = this._real[name](arg);
-    } finally {
-      this._callErrors = outer;
-    }
+    var p = this._real.__call(name, arg, from === null ? null : from.from);
     var done = function (e, v) {
       self._postSnap();
-      var split = tabCallErrors(errs, e);
-      split.agent.forEach(function (err) {
-        if (from !== null) self._view.error(err);
-        if (!self._alone()) self._post({ t: 'err', err: tabPlain(err) });
-      });
       if (from !== null) {
-        var reply = e === undefined ? { ok: true, v: v === undefined ? null : v } : { ok: false, e: tabPlain(e), errs: split.own.map(tabPlain) };
+        var reply = e === undefined ? { ok: true, v: v === undefined ? null : v } : { ok: false, e: tabPlain(e) };
         self._post(Object.assign({ t: 'settled', to: from.from, n: from.n }, reply));
       }
     };
@@ -285,17 +271,21 @@ class RtVideoTab {
       },
       __read: readPush,
       __early: early ? early.take : undefined,
+      // The agent's and the links' errors: every tab's.
       error: function (err) {
         if (self._quiet) return;
-        var during = self._callErrors;
-        if (during && !self._ending) {
-          // A call runs: the error waits for its result (D93).
-          during.errs.push(err);
-          if (during.here) self._view.error(err);
-          return;
-        }
         if (!self._ending && !self._alone()) self._post({ t: 'err', err: tabPlain(err) });
         self._view.error(err);
+      },
+      // The failure of calls: the tabs that made them only, once each (D100).
+      __callError: function (err, owners) {
+        if (self._quiet) return;
+        var to = tabErrorTargets(owners);
+        if (to.here) self._view.error(err);
+        if (self._ending) return;
+        to.tabs.forEach(function (id) {
+          self._post({ t: 'err', to: id, err: tabPlain(err) });
+        });
       },
       __log: function (level, text) {
         self._view.log(level, text);
@@ -449,10 +439,7 @@ class RtVideoTab {
         if (this._role === 'leader' && this._real) this._post({ t: 'links', to: m.from, links: this._real.__links() });
         break;
       case 'settled':
-        var self = this;
-        this._calls.settled(m, function (err) {
-          self._view.error(err);
-        });
+        this._calls.settled(m);
         break;
       default:
         break;

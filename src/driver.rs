@@ -10,7 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Object};
+use js_sys::{Array, Function, Object};
 use rtv_core::error::{ErrorCode, SdkError};
 use rtv_core::trace::Trace;
 use rtv_core::{CallId, LogLevel, Millis, ReqId};
@@ -45,6 +45,10 @@ pub(crate) struct Observer {
     /// Internal (pkg-template/tabs.js): `__read(text, ev, facts)`, the
     /// push reader (src/web/sse.rs `Reader`).
     pub read: Option<Function>,
+    /// Internal (pkg-template/tabs.js): `__callError(err, owners)`, called
+    /// instead of `error(err)` for the failure of method calls, with the
+    /// `owner` each of them was made with (`__call`; D100).
+    pub call_error: Option<Function>,
     /// Internal (pkg-template/early.js, script-tag build): `__early(kind,
     /// url)`, the link the loader opened before the wasm was ready, if it
     /// was opened on `url` (src/web/mod.rs `early`).
@@ -81,6 +85,16 @@ pub(crate) struct Driver {
     _count: Counted,
 }
 
+/// A method call waiting for the core's [`Output::Settle`].
+struct PendingCall {
+    id: CallId,
+    resolve: Function,
+    reject: Function,
+    /// Whose call it is, as the tab group said (`__call`'s `owner`), for
+    /// `__callError`; `undefined` for the page's own calls.
+    owner: JsValue,
+}
+
 struct Inner {
     agent: Agent,
     sink: Sink,
@@ -91,8 +105,8 @@ struct Inner {
     page: Option<PageListeners>,
     /// The local network permission, read and followed for the EXE link.
     local_network: Option<LocalNetworkWatch<Sink>>,
-    /// Promise functions `(resolve, reject)` of calls the core has not settled.
-    calls: Vec<(CallId, Function, Function)>,
+    /// Calls the core has not settled: their promise functions and owners.
+    calls: Vec<PendingCall>,
     next_call: CallId,
     fetches: Vec<(ReqId, InFlight)>,
     /// `destroy()` promises waiting for `complete()`.
@@ -254,14 +268,37 @@ impl Driver {
             .unwrap_or("disconnected")
     }
 
-    /// Keeps a promise's functions until the core settles call `CallId`.
-    pub(crate) fn register_call(&self, resolve: Function, reject: Function) -> Option<CallId> {
+    /// Keeps a promise's functions (and the call's `owner`) until the core
+    /// settles call `CallId`.
+    pub(crate) fn register_call(
+        &self,
+        resolve: Function,
+        reject: Function,
+        owner: JsValue,
+    ) -> Option<CallId> {
         self.with_inner(|i| {
             let id = i.next_call;
             i.next_call = i.next_call.wrapping_add(1);
-            i.calls.push((id, resolve, reject));
+            i.calls.push(PendingCall {
+                id,
+                resolve,
+                reject,
+                owner,
+            });
             id
         })
+    }
+
+    /// The owners of `calls` still waiting (an error comes before the
+    /// rejections it explains, so all of them), as an array.
+    fn owners(&self, calls: &[CallId]) -> Array {
+        let owners = Array::new();
+        let _ = self.with_inner(|i| {
+            for c in i.calls.iter().filter(|c| calls.contains(&c.id)) {
+                owners.push(&c.owner);
+            }
+        });
+        owners
     }
 
     /// Resolves `resolve` when `complete()` has run.
@@ -329,20 +366,28 @@ impl Driver {
                 set_member(&v, "data", &data.0);
                 self.notify(self.observer.next.as_ref(), "next", &v);
             }
-            Output::Error(e) => {
-                self.notify(self.observer.error.as_ref(), "error", &e.to_value::<Js>().0)
+            Output::Error { error, calls } => {
+                let payload = error.to_value::<Js>().0;
+                match &self.observer.call_error {
+                    // A tab group: the error of a call goes to the tab that made it (D100).
+                    Some(f) if !calls.is_empty() && !self.silent() => {
+                        let owners = self.owners(&calls);
+                        self.caught("error", f.call2(&self.observer.this, &payload, &owners))
+                    }
+                    _ => self.notify(self.observer.error.as_ref(), "error", &payload),
+                }
             }
             Output::Settle { call, result } => {
                 let entry = self.with_inner(|i| {
                     i.calls
                         .iter()
-                        .position(|c| c.0 == call)
+                        .position(|c| c.id == call)
                         .map(|at| i.calls.swap_remove(at))
                 });
-                if let Some((_, resolve, reject)) = entry.flatten() {
+                if let Some(c) = entry.flatten() {
                     let _ = match result {
-                        Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v.0),
-                        Err(r) => reject.call1(&JsValue::UNDEFINED, &r.to_value::<Js>().0),
+                        Ok(v) => c.resolve.call1(&JsValue::UNDEFINED, &v.0),
+                        Err(r) => c.reject.call1(&JsValue::UNDEFINED, &r.to_value::<Js>().0),
                     };
                 }
             }
@@ -468,7 +513,7 @@ impl Driver {
         let gone = SdkError::new(ErrorCode::Destroyed, "RtVideo 实例已销毁 (destroyed)")
             .to_value::<Js>()
             .0;
-        for (_, _, reject) in calls {
+        for PendingCall { reject, .. } in calls {
             let _ = reject.call1(&JsValue::UNDEFINED, &gone);
         }
         for resolve in waiters {

@@ -75,7 +75,9 @@ fn main() -> ExitCode {
                 Output::Event { kind, data } => {
                     println!("{t:>10.1}  next   {} {data}", kind.as_str())
                 }
-                Output::Error(e) => println!("{t:>10.1}  error  {} {}", e.code.as_str(), e.msg),
+                Output::Error { error: e, calls } => {
+                    println!("{t:>10.1}  error  {} {} {calls:?}", e.code.as_str(), e.msg)
+                }
                 Output::Settle { call, result } => match result {
                     Ok(v) => println!("{t:>10.1}  settle #{call} ok {v}"),
                     Err(r) => println!(

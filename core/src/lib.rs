@@ -228,7 +228,15 @@ pub enum Output<V> {
         data: V,
     },
     /// Call `error(payload)`.
-    Error(SdkError),
+    Error {
+        /// The payload.
+        error: SdkError,
+        /// The method calls this error is the failure of (each also rejected
+        /// with it, in a [`Output::Settle`] that follows); empty for the
+        /// agent's and the links' errors. A tab group reports an error of a
+        /// call to the tab that called only (docs/DECISIONS.md D100).
+        calls: Vec<CallId>,
+    },
     /// Settle the promise of a method call.
     Settle {
         /// Which promise.

@@ -250,7 +250,9 @@ fn token_never_in_log_lines() {
     for o in &h.log {
         match o {
             Output::Log { msg, .. } => assert!(!msg.contains("T0K3N"), "{msg}"),
-            Output::Error(e) => assert!(!e.to_value::<Json>().to_string().contains("T0K3N")),
+            Output::Error { error: e, .. } => {
+                assert!(!e.to_value::<Json>().to_string().contains("T0K3N"))
+            }
             Output::Event { data, .. } => assert!(!data.to_string().contains("T0K3N")),
             _ => {}
         }

@@ -573,7 +573,7 @@ fn setup(i: usize) -> H {
 fn errors(out: &[Output<Json>]) -> Vec<&SdkError> {
     out.iter()
         .filter_map(|o| match o {
-            Output::Error(e) => Some(e),
+            Output::Error { error: e, .. } => Some(e),
             _ => None,
         })
         .collect()

@@ -133,7 +133,7 @@ fn a_failure_where_the_page_does_not_need_the_permission_is_a_lost_link() {
 fn a_read_that_never_answers_is_judged_by_the_last_state_within_a_second() {
     let mut h = failed_first_attempt(LocalNetwork::Denied);
     h.take();
-    let t = h.until(|o| matches!(o, Output::Error(_)));
+    let t = h.until(|o| matches!(o, Output::Error { .. }));
     assert!(t <= 1_000.0, "{t}");
     assert_eq!(h.errors(), vec!["EXE_BLOCKED"]);
 }

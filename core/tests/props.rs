@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use proptest::prelude::*;
+use rtv_core::error::{ErrorCode, Rejection};
 use rtv_core::{Agent, Config, EventType, HttpOutcome, Input, Method, Output, State};
 
 mod common;
@@ -119,6 +120,9 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
     let (mut now, mut next_call, mut push_id) = (0.0, 1u32, 0u64);
     let (mut http, mut exe): (Vec<u32>, Vec<i64>) = (Vec::new(), Vec::new());
     let mut settled = HashSet::new();
+    // Calls an error named as its failure (D100): each rejection with a
+    // local error comes after one, except DESTROYED (no callback after destroy).
+    let mut named = HashSet::new();
     let mut state = State::Disconnected;
     let mut complete = false;
     for op in ops {
@@ -205,8 +209,21 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
         }
         while let Some(o) = a.poll_output() {
             match &o {
-                Output::Settle { call, .. } => {
-                    prop_assert!(settled.insert(*call), "settled twice: {call}")
+                Output::Settle { call, result } => {
+                    prop_assert!(settled.insert(*call), "settled twice: {call}");
+                    if let Err(Rejection::Local(e)) = result {
+                        prop_assert!(
+                            named.contains(call) || e.code == ErrorCode::Destroyed,
+                            "call {call} rejected with {} without an error naming it",
+                            e.code.as_str()
+                        );
+                    }
+                }
+                Output::Error { calls, .. } => {
+                    for c in calls {
+                        prop_assert!(!settled.contains(c), "error after call {c} settled");
+                        named.insert(*c);
+                    }
                 }
                 _ => prop_assert!(!complete, "output after complete: {o:?}"),
             }
@@ -224,7 +241,7 @@ fn run_reaching(ops: Vec<Op>) -> Result<HashSet<&'static str>, TestCaseError> {
                 }
                 Output::Complete => complete = true,
                 Output::Log { msg, .. } => prop_assert!(!msg.contains("SECRET")),
-                Output::Error(e) => {
+                Output::Error { error: e, .. } => {
                     prop_assert!(!e.to_value::<Json>().to_string().contains("SECRET"))
                 }
                 _ => {}

@@ -14,7 +14,7 @@ fn body(h: &H, path: &str) -> Json {
 fn errors_of(out: &[Output]) -> Vec<&str> {
     out.iter()
         .filter_map(|o| match o {
-            Output::Error(e) => Some(e.code.as_str()),
+            Output::Error { error: e, .. } => Some(e.code.as_str()),
             _ => None,
         })
         .collect()
@@ -153,7 +153,7 @@ fn incoming_call_while_resting_is_unexpected_and_changes_nothing() {
     h.push(50200, "S-1", INCOMING);
     let out = h.take_quiet();
     assert_eq!(out.len(), 1, "one error and nothing else: {out:#?}");
-    let Output::Error(e) = &out[0] else {
+    let Output::Error { error: e, .. } = &out[0] else {
         panic!("{out:#?}")
     };
     assert_eq!(e.code.as_str(), "UNEXPECTED_MESSAGE");
@@ -225,7 +225,7 @@ fn a_push_of_exactly_the_limit_is_accepted_one_more_unit_is_too_large() {
     h.push_raw(Some("1"), &text);
     let out = h.take_quiet();
     assert_eq!(out.len(), 1, "dropped and reported once: {out:#?}");
-    let Output::Error(e) = &out[0] else {
+    let Output::Error { error: e, .. } = &out[0] else {
         panic!("{out:#?}")
     };
     assert_eq!(e.code.as_str(), "TOO_LARGE");

@@ -389,7 +389,7 @@ fn credentials_rejected_disconnected_and_complete() {
     let out = h.take();
     let auth = out
         .iter()
-        .position(|o| matches!(o, Output::Error(e) if e.code.as_str() == "AUTH"))
+        .position(|o| matches!(o, Output::Error { error: e, .. } if e.code.as_str() == "AUTH"))
         .unwrap();
     let dis = out
         .iter()

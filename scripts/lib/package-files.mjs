@@ -102,7 +102,7 @@ function shellSource(name, declarations) {
 export const SHELL_FILES = [
   { name: 'push-reader.js', imports: {}, exports: ['readPush'] },
   { name: 'election.js', imports: {}, exports: ['TabElection', 'tabClock', 'tabOutranks', 'TAB_BEAT_MS', 'TAB_SILENT_MS', 'TAB_CLAIM_MS'] },
-  { name: 'tab-calls.js', imports: { 'support.js': ['sdkError'] }, exports: ['TabCalls', 'tabCallErrors', 'tabPlain', 'tabHandled'] },
+  { name: 'tab-calls.js', imports: { 'support.js': ['sdkError'] }, exports: ['TabCalls', 'tabErrorTargets', 'tabPlain', 'tabHandled'] },
   { name: 'lifecycle.js', imports: {}, exports: ['PageLifecycle'] },
   { name: 'tab-page.js', imports: { 'support.js': ['callObserver'], 'logs.js': ['LogRing', 'logFileName', 'describeCustomer'] }, exports: ['TabPage', 'TAB_DISCARDED'] },
   {
@@ -112,7 +112,7 @@ export const SHELL_FILES = [
       'logs.js': ['traceCopy'],
       'push-reader.js': ['readPush'],
       'election.js': ['TabElection', 'tabClock'],
-      'tab-calls.js': ['TabCalls', 'tabCallErrors', 'tabPlain', 'tabHandled'],
+      'tab-calls.js': ['TabCalls', 'tabErrorTargets', 'tabPlain', 'tabHandled'],
       'lifecycle.js': ['PageLifecycle'],
       'tab-page.js': ['TabPage', 'TAB_DISCARDED'],
     },

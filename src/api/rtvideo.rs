@@ -117,6 +117,22 @@ impl RtVideo {
         self.driver.link_report()
     }
 
+    /// Internal (pkg-template/tabs.js): runs the method `name` (its JS name)
+    /// for `owner` (a tab of the group: given back with the call's errors to
+    /// the observer's `__callError`, D100). An unknown name rejects with
+    /// `INVALID_ARGUMENT`.
+    #[wasm_bindgen(js_name = __call, skip_typescript)]
+    pub fn call_for(&self, name: &str, arg: JsValue, owner: JsValue) -> Promise {
+        match Method::ALL.iter().find(|m| m.js_name() == name) {
+            Some(&method) => self.call_for_owner(method, arg, owner),
+            None => {
+                let p = Promise::reject(&argument_error(&format!("RtVideo: no method `{name}`")));
+                mark_handled(&p);
+                p
+            }
+        }
+    }
+
     /// Internal (pkg-template/tabs.js): the trace document (`exportTrace()`):
     /// every input of the core with its time, for `examples/replay.rs`.
     #[wasm_bindgen(js_name = __trace, skip_typescript)]
@@ -327,8 +343,14 @@ impl RtVideo {
         promise
     }
 
-    /// Runs a method through the core; the promise is marked handled.
+    /// Runs a method of the page through the core.
     fn call(&self, method: Method, arg: JsValue) -> Promise {
+        self.call_for_owner(method, arg, JsValue::UNDEFINED)
+    }
+
+    /// Runs a method for `owner` (`undefined`: the page) through the core;
+    /// the promise is marked handled.
+    fn call_for_owner(&self, method: Method, arg: JsValue, owner: JsValue) -> Promise {
         // A clone, so the instance outlives a page callback that drops the handle.
         let d = self.driver.clone();
         if d.is_dead() {
@@ -340,7 +362,7 @@ impl RtVideo {
         let mut functions = None;
         let promise = Promise::new(&mut |res, rej| functions = Some((res, rej)));
         // The executor runs synchronously, so the functions are there.
-        if let Some(call) = functions.and_then(|(res, rej)| d.register_call(res, rej)) {
+        if let Some(call) = functions.and_then(|(res, rej)| d.register_call(res, rej, owner)) {
             d.feed(Input::Call { call, method, arg });
         }
         mark_handled(&promise);
@@ -376,6 +398,7 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
             event: None,
             read: None,
             early: None,
+            call_error: None,
         });
     }
     if !observer.is_object() {
@@ -400,6 +423,7 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
     let event = member("__event")?;
     let read = member("__read")?;
     let early = member("__early")?;
+    let call_error = member("__callError")?;
     Ok(Observer {
         this: observer,
         next,
@@ -409,5 +433,6 @@ fn observer_of(observer: JsValue) -> Result<Observer, JsValue> {
         event,
         read,
         early,
+        call_error,
     })
 }

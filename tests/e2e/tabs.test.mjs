@@ -157,6 +157,52 @@ test("a follower's failed call reaches that follower's error only; the leader's,
   }
 });
 
+test("a call's failure that comes later, and a call the leader's page makes inside a callback: the calling tab's only (D100)", async () => {
+  const account = 'tabs-errors-later';
+  const o = fastOptions(env.sim, account);
+  const tabs = [await openTab(o), await openTab(o), await openTab(o)];
+  try {
+    for (const t of tabs) await t.h.waitState(t.id, 'ready');
+    const leader = await leaderOf(tabs);
+    const [f1, f2] = tabs.filter((t) => t !== leader);
+    const codes = async (t) => (await t.h.rec(t.id)).errors.map((e) => e.err.code);
+    // f1 takes a rest; the platform answers 503: the failure comes with the HTTP reply.
+    await env.sim.control('fail', { path: 'dispatch/agent/state', account, status: 503 });
+    const r1 = await f1.h.call(f1.id, 'rest');
+    assert.ok(!r1.ok, JSON.stringify(r1));
+    assert.equal(r1.error.code, 'HTTP_ERROR');
+    await waitFor(async () => (await codes(f1)).length === 1, { what: "f1's error" });
+    // The leader's page calls rest() from its `next` while the next call rings:
+    // the SDK runs it after the callback returned, and it fails (INVALID_STATE).
+    await leader.h.eval((id) => {
+      const r = window.H.rec(id);
+      r.onEvent = (ev) => {
+        if (ev.type !== 'INCOMING_CALL') return;
+        r.onEvent = null;
+        r.inCallback = window.H.get(id).rest().then(
+          () => 'ok',
+          (e) => e.code,
+        );
+      };
+    }, leader.id);
+    const { sid } = await env.sim.control('call', { account });
+    for (const t of tabs) await t.h.waitState(t.id, 'wait');
+    assert.equal(await leader.h.eval((id) => window.H.rec(id).inCallback, leader.id), 'INVALID_STATE');
+    await waitFor(async () => (await codes(leader)).length === 1, { what: "the leader's error" });
+    // (Answered and ended: a refused call would move on to the next test's agents.)
+    assert.ok((await leader.h.call(leader.id, 'answer', sid)).ok);
+    assert.ok((await leader.h.call(leader.id, 'hangUp', sid)).ok);
+    for (const t of tabs) await t.h.waitState(t.id, 'ready');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await codes(f1), ['HTTP_ERROR']);
+    assert.deepEqual(await codes(leader), ['INVALID_STATE']);
+    assert.deepEqual(await codes(f2), [], 'the other follower saw none');
+    for (const t of tabs) t.h.assertNoPageErrors();
+  } finally {
+    for (const t of tabs) await t.h.close();
+  }
+});
+
 test('a reloaded tab mid-call rejoins as a follower and sees the call; the other tab keeps it', async () => {
   const account = 'tabs-reload';
   const o = fastOptions(env.sim, account);

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, within } from './support/world.mjs';
 
-const { TabCalls, tabCallErrors } = load(['support.js', 'tab-calls.js'], ['TabCalls', 'tabCallErrors']);
+const { TabCalls, tabErrorTargets } = load(['support.js', 'tab-calls.js'], ['TabCalls', 'tabErrorTargets']);
 
 function calls() {
   const posted = [];
@@ -23,7 +23,7 @@ test('a call goes to the known leader at once, and settles with its reply', asyn
   const { c, posted } = calls();
   const p = c.add('rest', undefined, 'L');
   assert.deepEqual(plain(posted), [{ t: 'call', from: 'me', to: 'L', n: 1, name: 'rest' }]);
-  c.settled({ n: 1, ok: true, v: 'done' }, () => assert.fail('no error'));
+  c.settled({ n: 1, ok: true, v: 'done' });
   assert.deepEqual(await outcome(p), ['ok', 'done']);
 });
 
@@ -34,7 +34,7 @@ test('without a known leader a call waits; the next leader gets it', async () =>
   c.leaderChanged('L2');
   assert.equal(posted.length, 1);
   assert.equal(posted[0].to, 'L2');
-  c.settled({ n: 1, ok: true, v: null }, () => {});
+  c.settled({ n: 1, ok: true, v: null });
   assert.deepEqual(await outcome(p), ['ok', null]);
 });
 
@@ -44,7 +44,7 @@ test('the leader changes mid-call: the sent call is DISCONNECTED (unknown outcom
   c.leaderChanged('L2');
   assert.deepEqual(await outcome(p), ['err', 'DISCONNECTED']);
   assert.equal(posted.length, 1, 'not sent again: it may have run');
-  c.settled({ n: 1, ok: true, v: 'late' }, () => assert.fail('no error'));
+  c.settled({ n: 1, ok: true, v: 'late' });
 });
 
 test('this tab leads now: sent calls fail, the unsent ones are handed back to run here', async () => {
@@ -59,14 +59,11 @@ test('this tab leads now: sent calls fail, the unsent ones are handed back to ru
   assert.equal(c.take().length, 0);
 });
 
-test("a failed reply: the call's own errors first, then the rejection", async () => {
+test('a failed reply rejects with the leader\'s error', async () => {
   const { c } = calls();
-  const order = [];
   const p = c.add('back', undefined, 'L');
-  p.catch((e) => order.push(`reject ${e.code}`));
-  c.settled({ n: 1, ok: false, e: { code: 'INVALID_STATE', msg: 'm' }, errs: [{ code: 'INVALID_STATE', msg: 'm' }] }, (e) => order.push(`error ${e.code}`));
-  await p.catch(() => {});
-  assert.deepEqual(order, ['error INVALID_STATE', 'reject INVALID_STATE']);
+  c.settled({ n: 1, ok: false, e: { code: 'INVALID_STATE', msg: 'm' } });
+  assert.deepEqual(await outcome(p), ['err', 'INVALID_STATE']);
 });
 
 test('fail(): all waiting calls, or only the sent ones', async () => {
@@ -79,17 +76,11 @@ test('fail(): all waiting calls, or only the sent ones', async () => {
   assert.deepEqual(await outcome(b), ['err', 'DESTROYED']);
 });
 
-test("tabCallErrors: the error equal to the call's rejection is the call's; any other is the agent's", () => {
-  const invalid = { code: 'INVALID_STATE', msg: 'back() 不能在当前状态 ready 调用', state: 'ready' };
-  const lost = { code: 'PUSH_LINK_LOST', msg: 'lost' };
-  let s = tabCallErrors([lost, invalid], { code: 'INVALID_STATE', msg: invalid.msg, state: 'ready' });
-  assert.deepEqual(plain(s), { own: [invalid], agent: [lost] });
-  s = tabCallErrors([lost], undefined); // the call succeeded
-  assert.deepEqual(plain(s), { own: [], agent: [lost] });
-  s = tabCallErrors([invalid], { code: 'INVALID_STATE', msg: 'another text' });
-  assert.deepEqual(plain(s), { own: [], agent: [invalid] });
-  s = tabCallErrors([invalid, { ...invalid }], invalid); // reported once per call
-  assert.equal(s.own.length, 1);
-  s = tabCallErrors([invalid], { code: 5001, msg: 'business' }); // a business rejection reports nothing
-  assert.deepEqual(plain(s.own), []);
+test('tabErrorTargets: the leader\'s page (owner null) and each calling tab once', () => {
+  assert.deepEqual(plain(tabErrorTargets([null])), { here: true, tabs: [] });
+  assert.deepEqual(plain(tabErrorTargets(['t1'])), { here: false, tabs: ['t1'] });
+  // One error settling two calls of t1, one of t2 and one of this page.
+  assert.deepEqual(plain(tabErrorTargets(['t1', null, 't2', 't1'])), { here: true, tabs: ['t1', 't2'] });
+  assert.deepEqual(plain(tabErrorTargets([undefined])), { here: true, tabs: [] }, 'a call of the page itself (public method)');
+  assert.deepEqual(plain(tabErrorTargets([])), { here: false, tabs: [] });
 });

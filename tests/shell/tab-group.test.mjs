@@ -12,13 +12,18 @@ import { Profile, pageshow, within } from './support/world.mjs';
 
 const codes = (rec) => rec.errors.map((e) => e.code);
 
-/** Answers: `answer` fails with INVALID_STATE unless the instance rings (the core's `fail`: report, then reject). */
+/**
+ * Answers: `answer` fails with INVALID_STATE unless the instance rings (the
+ * core's `fail`: the error naming the call, then the rejection); `rest`
+ * waits for its HTTP reply (`real.failCalls`).
+ */
 function strict(name, arg, real) {
   if (name === 'answer' && real.st !== 'wait') {
     const e = { code: 'INVALID_STATE', msg: `answer: 当前状态 ${real.st} 不能接听` };
-    real.inner.error({ ...e });
+    real.inner.__callError({ ...e }, [real.owner]);
     return Promise.reject({ ...e });
   }
+  if (name === 'rest') return real.later();
   if (name === 'reconnect') {
     // A link error while the call runs, and the call itself succeeds.
     real.inner.error({ code: 'PUSH_LINK_LOST', msg: 'push channel lost' });
@@ -154,6 +159,42 @@ test("the leader's own failed call: its page only, at once", async () => {
   await pr.advance(10);
   assert.deepEqual(codes(a.rec), ['INVALID_STATE']);
   assert.deepEqual(codes(b.rec), []);
+});
+
+test("a call's failure that comes later (its HTTP request failed): the calling tabs only, once each, before the rejections", async () => {
+  const pr = new Profile({ answer: strict });
+  const a = pr.open();
+  await pr.advance(10);
+  const b = pr.open();
+  const c = pr.open();
+  const d = pr.open();
+  await pr.advance(10);
+  const order = [];
+  const seen = (t, name) => (e) => {
+    order.push(`${name} rejected after ${t.rec.errors.length} error(s)`);
+    return e;
+  };
+  // A double click in b and one click in c, joined by the core into one request.
+  const p1 = b.tab.rest().catch(seen(b, 'b1'));
+  const p2 = b.tab.rest().catch(seen(b, 'b2'));
+  const p3 = c.tab.rest().catch(seen(c, 'c'));
+  await pr.advance(10);
+  assert.equal(a.real().pending.length, 3);
+  a.real().failCalls('HTTP_ERROR', 'agent/state: HTTP 503');
+  await pr.advance(10);
+  for (const p of [p1, p2, p3]) assert.equal((await within(p)).code, 'HTTP_ERROR');
+  assert.deepEqual(order.sort(), ['b1 rejected after 1 error(s)', 'b2 rejected after 1 error(s)', 'c rejected after 1 error(s)']);
+  assert.deepEqual(codes(b.rec), ['HTTP_ERROR'], 'once for its two calls');
+  assert.deepEqual(codes(c.rec), ['HTTP_ERROR']);
+  assert.deepEqual(codes(a.rec), [], "not on the leader's page");
+  assert.deepEqual(codes(d.rec), [], 'not on a tab that made no call');
+  // The leader's own call that fails later: its page only.
+  const p4 = a.tab.rest();
+  a.real().failCalls('TIMEOUT', 'agent/state: 请求超时', [3]);
+  await assert.rejects(within(p4), (e) => e.code === 'TIMEOUT');
+  await pr.advance(10);
+  assert.deepEqual(codes(a.rec), ['TIMEOUT']);
+  for (const t of [b, c, d]) assert.ok(!codes(t.rec).includes('TIMEOUT'));
 });
 
 test("the agent's errors reach every tab, also one reported while a call runs", async () => {

@@ -303,10 +303,10 @@ impl<V: Value> Agent<V> {
         }
     }
 
-    /// Settles every waiting promise; a local failure is reported once.
+    /// Settles every waiting promise; a local failure is reported once, naming them all.
     fn settle_all(&mut self, calls: Vec<CallId>, result: Result<V, Rejection>) {
         if let Err(Rejection::Local(e)) = &result {
-            self.report(e.clone());
+            self.report_for(e.clone(), calls.clone());
         }
         for c in calls {
             self.settle(c, result.clone());

@@ -211,7 +211,7 @@ impl<V: Value> Agent<V> {
                     (false, _) => Err(failure()),
                 };
                 if let Err(e) = &result {
-                    self.report(e.clone());
+                    self.report_for(e.clone(), p.calls.clone());
                 }
                 for c in p.calls {
                     self.settle(c, result.clone().map_err(Rejection::Local));
@@ -271,7 +271,7 @@ impl<V: Value> Agent<V> {
             } else {
                 SdkError::new(ErrorCode::ExeLinkLost, "本地视频客户端连接断开, 截图失败")
             };
-            self.report(e.clone());
+            self.report_for(e.clone(), p.calls.clone());
             for c in p.calls {
                 self.settle(c, Err(Rejection::Local(e.clone())));
             }

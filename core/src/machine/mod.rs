@@ -322,9 +322,18 @@ impl<V: Value> Agent<V> {
         self.out.push_back(Output::Event { kind, data });
     }
 
+    /// Reports one of the agent's or the links' errors (every tab's).
     pub(crate) fn report(&mut self, e: SdkError) {
-        self.log(LogLevel::Warn, format!("{}: {}", e.code.as_str(), e.msg));
-        self.out.push_back(Output::Error(e));
+        self.report_for(e, Vec::new());
+    }
+
+    /// Reports the failure of `calls` (rejected with it next), once for all of them.
+    pub(crate) fn report_for(&mut self, error: SdkError, calls: Vec<CallId>) {
+        self.log(
+            LogLevel::Warn,
+            format!("{}: {}", error.code.as_str(), error.msg),
+        );
+        self.out.push_back(Output::Error { error, calls });
     }
 
     pub(crate) fn log(&mut self, level: LogLevel, msg: String) {
@@ -347,7 +356,7 @@ impl<V: Value> Agent<V> {
 
     /// Rejects with a local error, also reported through `error`.
     pub(crate) fn fail(&mut self, call: CallId, e: SdkError) {
-        self.report(e.clone());
+        self.report_for(e.clone(), vec![call]);
         self.settle(call, Err(Rejection::Local(e)));
     }
 

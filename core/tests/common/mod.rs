@@ -304,7 +304,7 @@ impl H {
         self.log
             .iter()
             .filter_map(|o| match o {
-                Output::Error(e) => Some(e.code.as_str().to_string()),
+                Output::Error { error: e, .. } => Some(e.code.as_str().to_string()),
                 _ => None,
             })
             .collect()

@@ -169,6 +169,9 @@ export function page() {
  * A stand-in for the wasm class (`Real`): what the tab layer uses of it.
  * Calls are answered by `answer(name, arg, real)` of the test (default: a
  * call resolves with its name); `RtVideoFake.made` lists every instance.
+ * As the driver does (src/driver.rs), a call made with `__call(name, arg,
+ * owner)` keeps its owner until it settles, and `failCalls` reports the
+ * failure of calls to `__callError` with their owners, then rejects them.
  */
 export function fakeReal(answer = null) {
   class RtVideoFake {
@@ -181,6 +184,8 @@ export function fakeReal(answer = null) {
       this.snap = snap;
       this.st = snap ? snap.state : 'disconnected';
       this.calls = [];
+      this.pending = []; // {id, owner, resolve, reject}: calls not settled
+      this.owner = undefined; // the owner of the call being made
       this.ended = null; // the `offline` of __end
       RtVideoFake.made.push(this);
     }
@@ -205,9 +210,32 @@ export function fakeReal(answer = null) {
       if (type === 'STATE_CHANGE') this.st = data.state;
       this.inner.__event(type, data);
     }
-    /** Reports an error as the wasm would (the core's `report`). */
+    /** Reports one of the agent's errors as the wasm would (the core's `report`). */
     report(code, msg) {
       this.inner.error({ code, msg });
+    }
+    __call(name, arg, owner) {
+      this.owner = owner;
+      try {
+        return this[name](arg);
+      } finally {
+        this.owner = undefined;
+      }
+    }
+    /** A call that settles later (by `failCalls`): its promise, its owner kept. */
+    later() {
+      const c = { id: this.pending.length, owner: this.owner };
+      this.pending.push(c);
+      return new Promise((resolve, reject) => Object.assign(c, { resolve, reject }));
+    }
+    /** The failure of the waiting calls `ids` (default: all): one error naming their owners, then each rejection. */
+    failCalls(code, msg, ids = null) {
+      const calls = this.pending.filter((c) => c.resolve && (ids === null || ids.includes(c.id)));
+      this.inner.__callError({ code, msg }, calls.map((c) => c.owner));
+      for (const c of calls) {
+        c.reject({ code, msg });
+        c.resolve = null;
+      }
     }
   }
   RtVideoFake.made = [];
