@@ -33,6 +33,11 @@ pub const MAX_CHARS: usize = 1_000_000;
 /// keep its value alive.
 pub const MAX_TEXT: usize = 65_536;
 
+/// Room for any one entry: a kept text is at most `MAX_TEXT` (+ 48 for the
+/// entry), so dropping the oldest entries always brings the total under
+/// `MAX_CHARS` before the newest one would go.
+const _: () = assert!(MAX_TEXT + 48 < MAX_CHARS);
+
 /// One recorded step.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step<V> {
@@ -156,8 +161,8 @@ impl<V: Value> Trace<V> {
     fn push(&mut self, now: Millis, step: Step<V>, size: usize) {
         self.entries.push_back((now - self.start, step, size));
         self.chars += size;
-        while self.entries.len() > MAX_ENTRIES || (self.chars > MAX_CHARS && self.entries.len() > 1)
-        {
+        // Never the newest entry: one entry fits (the assertion above).
+        while self.entries.len() > MAX_ENTRIES || self.chars > MAX_CHARS {
             if let Some((_, _, old)) = self.entries.pop_front() {
                 self.chars = self.chars.saturating_sub(old);
                 self.dropped += 1;

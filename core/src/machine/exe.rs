@@ -176,23 +176,17 @@ impl<V: Value> Agent<V> {
                 self.out.push_back(Output::CloseExe);
                 self.exe_down("本地视频客户端拒绝了 hello".into());
             }
+            ExeKind::Start { .. } if ok => {}
             ExeKind::Start { sid } => {
-                let current = self.call.as_mut().filter(|c| c.sid == sid);
-                match (ok, current) {
-                    (true, Some(c)) => c.streams_started = true,
-                    (true, None) => {}
-                    (false, _) => {
-                        // The call stays busy so that the agent can hang up.
-                        let ev = obj([
-                            ("code", code.as_ref().map_or_else(V::null, |c| c.to_value())),
-                            ("msg", V::string(&msg)),
-                            ("cmd", V::string("start")),
-                            ("sid", V::string(&sid)),
-                        ]);
-                        self.emit(EventType::ExeEvent, ev);
-                        self.report(failure());
-                    }
-                }
+                // The call stays busy so that the agent can hang up.
+                let ev = obj([
+                    ("code", code.as_ref().map_or_else(V::null, |c| c.to_value())),
+                    ("msg", V::string(&msg)),
+                    ("cmd", V::string("start")),
+                    ("sid", V::string(&sid)),
+                ]);
+                self.emit(EventType::ExeEvent, ev);
+                self.report(failure());
             }
             ExeKind::Stop if !ok => self.report(failure()),
             ExeKind::Stop => {}

@@ -218,13 +218,10 @@ impl<V: Value> Agent<V> {
         );
     }
 
-    /// The EXE link is down: its requests fail, the call's streams are gone,
-    /// the grace period runs. Reporting and retrying are the caller's.
+    /// The EXE link is down: its requests fail, the grace period runs (the
+    /// call's streams are started again when it is back: `exe_up`). Reporting and retrying are the caller's.
     pub(crate) fn exe_down_quietly(&mut self) {
         self.fail_exe_requests();
-        if let Some(c) = self.call.as_mut() {
-            c.streams_started = false;
-        }
         self.exe = LinkState::Down { retry_at: None };
         self.link_dropped();
     }

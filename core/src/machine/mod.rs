@@ -71,8 +71,6 @@ pub(crate) struct Call<V> {
     pub add_pending: Option<String>,
     /// Owner: the third party who joined.
     pub participant: Option<String>,
-    /// EXE `start` acknowledged for this call.
-    pub streams_started: bool,
 }
 
 impl<V: Value> Call<V> {
@@ -86,7 +84,6 @@ impl<V: Value> Call<V> {
             change_pending: None,
             add_pending: None,
             participant: None,
-            streams_started: false,
         }
     }
 }

@@ -82,7 +82,6 @@ impl<V: Value> Call<V> {
             change_pending: text("changePending"),
             add_pending: text("addPending"),
             participant: text("participant"),
-            streams_started: false,
         })
     }
 }
