@@ -490,22 +490,8 @@ impl<V: Value> Agent<V> {
                 retry_at: Some(self.now),
             };
         }
-        // Shown again after `pagehide` sent `offline`: tell dispatch we're back.
-        if self.offline_sent && self.state != State::Disconnected {
-            self.offline_sent = false;
-            let state = if self.state == State::Leave {
-                "leave"
-            } else {
-                "ready"
-            };
-            self.send_http(
-                HttpKind::Presence { state, sync: false },
-                vec![("state", V::string(state))],
-                Vec::new(),
-                false,
-            );
-            self.heartbeat_at = Some(self.now);
-        }
+        // (Shown again after `pagehide` sent `offline`: the suspended branch
+        // above re-syncs, and its connect reports presence: nothing here.)
     }
 
     /// `offline` with keepalive (unload, destroy); once per connected period.
