@@ -253,3 +253,37 @@ fn the_link_report_names_each_link_the_permission_and_the_exe_version() {
         (Some("blocked"), true)
     );
 }
+
+/// Log lines (`Output::Log`) containing `needle`.
+fn lines(h: &H, needle: &str) -> usize {
+    h.log
+        .iter()
+        .filter(|o| matches!(o, Output::Log { msg, .. } if msg.contains(needle)))
+        .count()
+}
+
+/// The support log says when the permission changed (once per change, not
+/// per read) and, while an attempt waits on it, that the browser may be
+/// asking the agent (a survivor of the mutation run: only logs showed it).
+#[test]
+fn the_log_says_when_the_permission_changes_and_when_the_agent_may_be_asked() {
+    const WAITING: &str = "waiting for the local network permission";
+    let mut h = H::new(); // the first EXE attempt is under way
+    h.input(Input::LocalNetwork(LocalNetwork::Asking));
+    h.input(Input::LocalNetwork(LocalNetwork::Prompt));
+    assert_eq!(lines(&h, "local network permission: prompt"), 1);
+    assert_eq!(lines(&h, WAITING), 1, "{:#?}", h.log);
+    h.input(Input::LocalNetwork(LocalNetwork::Granted));
+    h.input(Input::LocalNetwork(LocalNetwork::Granted));
+    assert_eq!(
+        lines(&h, "local network permission: granted"),
+        1,
+        "a read that changed nothing is not logged"
+    );
+    assert_eq!(lines(&h, WAITING), 1, "granted: nobody is asked");
+    // Reset to `prompt` once the link is up: no attempt waits on it.
+    h.links_up();
+    h.input(Input::LocalNetwork(LocalNetwork::Prompt));
+    assert_eq!(lines(&h, "local network permission: prompt"), 2);
+    assert_eq!(lines(&h, WAITING), 1, "no attempt under way");
+}
