@@ -236,12 +236,9 @@ impl<V: Value> Agent<V> {
             return Some(format!("connected with sync {:?}", self.sync));
         }
         // `offline` is sent on pagehide (suspended), on rejected credentials
-        // and destroy (finished); a connect after it clears the flag.
-        if self.offline_sent
-            && !self.suspended
-            && !self.finished
-            && self.state != State::Disconnected
-        {
+        // and destroy (finished, so disconnected: checked above); a connect
+        // after it clears the flag.
+        if self.offline_sent && !self.suspended && self.state != State::Disconnected {
             return Some("offline reported, yet connected and shown".into());
         }
         None
