@@ -52,6 +52,19 @@ async function leaderOf(tabs) {
 
 const changes = (rec) => rec.events.filter((e) => e.type === 'STATE_CHANGE').map((e) => e.data.state);
 
+/** Three ready tabs of `account`: `{tabs, leader, f1, f2}` (f1, f2 follow). */
+async function threeReadyTabs(account) {
+  const o = fastOptions(env.sim, account);
+  const tabs = [await openTab(o), await openTab(o), await openTab(o)];
+  for (const t of tabs) await t.h.waitState(t.id, 'ready');
+  const leader = await leaderOf(tabs);
+  const [f1, f2] = tabs.filter((t) => t !== leader);
+  return { tabs, leader, f1, f2 };
+}
+
+/** The codes of the errors tab `t` reported so far. */
+const errorCodes = async (t) => (await t.h.rec(t.id)).errors.map((e) => e.err.code);
+
 test('three tabs of one agent: one subscription and one EXE link; the call rings in every tab; one answer request', async () => {
   const account = 'tabs-three';
   const o = fastOptions(env.sim, account);
@@ -129,27 +142,21 @@ test('three tabs of one agent: one subscription and one EXE link; the call rings
 });
 
 test("a follower's failed call reaches that follower's error only; the leader's, the leader's only (issue 19)", async () => {
-  const account = 'tabs-errors';
-  const o = fastOptions(env.sim, account);
-  const tabs = [await openTab(o), await openTab(o), await openTab(o)];
+  const { tabs, leader, f1, f2 } = await threeReadyTabs('tabs-errors');
   try {
-    for (const t of tabs) await t.h.waitState(t.id, 'ready');
-    const leader = await leaderOf(tabs);
-    const [f1, f2] = tabs.filter((t) => t !== leader);
     // A double click on "back" while ready: both calls fail with INVALID_STATE.
     const [r1, r2] = await Promise.all([f1.h.call(f1.id, 'back'), f1.h.call(f1.id, 'back')]);
     assert.ok(!r1.ok && !r2.ok, JSON.stringify([r1, r2]));
     assert.equal(r1.error.code, 'INVALID_STATE');
     await waitFor(async () => (await f1.h.rec(f1.id)).errors.length === 2, { what: "the follower's two errors" });
-    const codes = async (t) => (await t.h.rec(t.id)).errors.map((e) => e.err.code);
-    assert.deepEqual(await codes(f1), ['INVALID_STATE', 'INVALID_STATE']);
+    assert.deepEqual(await errorCodes(f1), ['INVALID_STATE', 'INVALID_STATE']);
     // The leader's own wrong call: its page only.
     const r3 = await leader.h.call(leader.id, 'answer', 'no-such-call');
     assert.equal(r3.error.code, 'INVALID_STATE');
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(await codes(leader), ['INVALID_STATE']);
-    assert.deepEqual(await codes(f2), [], 'the other follower saw none');
-    assert.deepEqual(await codes(f1), ['INVALID_STATE', 'INVALID_STATE']);
+    assert.deepEqual(await errorCodes(leader), ['INVALID_STATE']);
+    assert.deepEqual(await errorCodes(f2), [], 'the other follower saw none');
+    assert.deepEqual(await errorCodes(f1), ['INVALID_STATE', 'INVALID_STATE']);
     for (const t of tabs) assert.equal(await t.h.state(t.id), 'ready');
     for (const t of tabs) t.h.assertNoPageErrors();
   } finally {
@@ -159,19 +166,14 @@ test("a follower's failed call reaches that follower's error only; the leader's,
 
 test("a call's failure that comes later, and a call the leader's page makes inside a callback: the calling tab's only (D100)", async () => {
   const account = 'tabs-errors-later';
-  const o = fastOptions(env.sim, account);
-  const tabs = [await openTab(o), await openTab(o), await openTab(o)];
+  const { tabs, leader, f1, f2 } = await threeReadyTabs(account);
   try {
-    for (const t of tabs) await t.h.waitState(t.id, 'ready');
-    const leader = await leaderOf(tabs);
-    const [f1, f2] = tabs.filter((t) => t !== leader);
-    const codes = async (t) => (await t.h.rec(t.id)).errors.map((e) => e.err.code);
     // f1 takes a rest; the platform answers 503: the failure comes with the HTTP reply.
     await env.sim.control('fail', { path: 'dispatch/agent/state', account, status: 503 });
     const r1 = await f1.h.call(f1.id, 'rest');
     assert.ok(!r1.ok, JSON.stringify(r1));
     assert.equal(r1.error.code, 'HTTP_ERROR');
-    await waitFor(async () => (await codes(f1)).length === 1, { what: "f1's error" });
+    await waitFor(async () => (await errorCodes(f1)).length === 1, { what: "f1's error" });
     // The leader's page calls rest() from its `next` while the next call rings:
     // the SDK runs it after the callback returned, and it fails (INVALID_STATE).
     await leader.h.eval((id) => {
@@ -188,15 +190,15 @@ test("a call's failure that comes later, and a call the leader's page makes insi
     const { sid } = await env.sim.control('call', { account });
     for (const t of tabs) await t.h.waitState(t.id, 'wait');
     assert.equal(await leader.h.eval((id) => window.H.rec(id).inCallback, leader.id), 'INVALID_STATE');
-    await waitFor(async () => (await codes(leader)).length === 1, { what: "the leader's error" });
+    await waitFor(async () => (await errorCodes(leader)).length === 1, { what: "the leader's error" });
     // (Answered and ended: a refused call would move on to the next test's agents.)
     assert.ok((await leader.h.call(leader.id, 'answer', sid)).ok);
     assert.ok((await leader.h.call(leader.id, 'hangUp', sid)).ok);
     for (const t of tabs) await t.h.waitState(t.id, 'ready');
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(await codes(f1), ['HTTP_ERROR']);
-    assert.deepEqual(await codes(leader), ['INVALID_STATE']);
-    assert.deepEqual(await codes(f2), [], 'the other follower saw none');
+    assert.deepEqual(await errorCodes(f1), ['HTTP_ERROR']);
+    assert.deepEqual(await errorCodes(leader), ['INVALID_STATE']);
+    assert.deepEqual(await errorCodes(f2), [], 'the other follower saw none');
     for (const t of tabs) t.h.assertNoPageErrors();
   } finally {
     for (const t of tabs) await t.h.close();
